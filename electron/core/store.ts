@@ -1,0 +1,72 @@
+// One SQLite file per workspace. This module opens it the one right way: WAL, foreign keys, migrations, seeds.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DEFAULT_LABELS } from '../../shared/labels.ts';
+import { CotscopeError } from './errors.ts';
+import { loadMigrations, migrate, refuseNewer, type MigrationResult } from './migrate.ts';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Create the file when it does not exist (default true). */
+  create?: boolean;
+  /** Directory of migrations (tests point this elsewhere). */
+  migrationsDir?: string;
+}
+
+export interface Store {
+  db: Db;
+  file: string;
+  migration: MigrationResult;
+  close(): void;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export function openStore(file: string, opts: OpenOptions = {}): Store {
+  const abs = path.resolve(file);
+  const exists = fs.existsSync(abs);
+  if (!exists && opts.create === false) {
+    throw new CotscopeError(`${abs}: no such workspace (run \`cotscope --db ${file} init\` first)`, 'not_found');
+  }
+  if (!exists) fs.mkdirSync(path.dirname(abs), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(abs, { fileMustExist: exists });
+  } catch (err) {
+    throw new CotscopeError(`${abs}: cannot open as a workspace: ${(err as Error).message}`);
+  }
+  try {
+    // Reading the header first turns "file is not a database" or "written by a newer cotscope" into a clear message
+    // before anything writes to the file.
+    refuseNewer(db, abs, loadMigrations(opts.migrationsDir).length);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -65536'); // 64 MiB page cache
+    db.pragma('temp_store = MEMORY');
+    const migration = migrate(db, abs, opts.migrationsDir);
+    if (migration.from === 0) seedWorkspace(db);
+    return { db, file: abs, migration, close: () => db.close() };
+  } catch (err) {
+    db.close();
+    if (err instanceof CotscopeError) throw err;
+    throw new CotscopeError(`${abs}: cannot open as a workspace: ${(err as Error).message}`);
+  }
+}
+
+/** What every new workspace starts with: the default taxonomy. */
+function seedWorkspace(db: Db): void {
+  const now = nowIso();
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO labels (key, name, description, color, hotkey, target, sort_order, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    DEFAULT_LABELS.forEach((l, i) => insert.run(l.key, l.name, l.description, l.color, l.hotkey, l.target, i, now, now));
+  })();
+}
