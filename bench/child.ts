@@ -1,0 +1,59 @@
+// One measured phase of the benchmark, in its own process so its peak RSS is its own.
+//   child.ts import   DB ANNOTATIONS RUN   — the real importers into a fresh store
+//   child.ts baseline DB RUN               — plain JSON.parse + a bare prepared-statement insert loop, same rows
+import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import Database from 'better-sqlite3';
+import { importBenchmark } from '../electron/core/import-benchmark.ts';
+import { importRun } from '../electron/core/import-run.ts';
+import { openStore } from '../electron/core/store.ts';
+
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+}
+
+async function runImport(dbFile: string, annotations: string, run: string) {
+  const store = openStore(dbFile);
+  await importBenchmark(store, [annotations], {});
+  const t0 = process.hrtime.bigint();
+  const r = await importRun(store, run, { name: 'bench', method: 'rl' });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  store.close();
+  return { responses: r.imported, skipped: r.skipped.count, seconds, peak_rss_mb: peakRssMb() };
+}
+
+async function runBaseline(dbFile: string, run: string) {
+  const db = new Database(dbFile);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE rows (sample_id TEXT, response TEXT, reward REAL)');
+  const insert = db.prepare('INSERT INTO rows (sample_id, response, reward) VALUES (?, ?, ?)');
+  const t0 = process.hrtime.bigint();
+  let n = 0;
+  db.exec('BEGIN');
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  for await (const chunk of fs.createReadStream(run, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const lines = (carry + decoder.write(chunk)).split('\n');
+    carry = lines.pop()!;
+    for (const line of lines) {
+      if (!line) continue;
+      const r = JSON.parse(line);
+      insert.run(String(r.sample_id), r.response, r.reward);
+      n++;
+    }
+  }
+  if (carry) {
+    const r = JSON.parse(carry);
+    insert.run(String(r.sample_id), r.response, r.reward);
+    n++;
+  }
+  db.exec('COMMIT');
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  db.close();
+  return { responses: n, seconds, peak_rss_mb: peakRssMb() };
+}
+
+const [mode, ...args] = process.argv.slice(2);
+const result = mode === 'import' ? await runImport(args[0], args[1], args[2]) : await runBaseline(args[0], args[1]);
+fs.writeSync(1, JSON.stringify(result) + '\n');

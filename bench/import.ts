@@ -1,0 +1,71 @@
+// npm run bench — import throughput and memory, each beside a raw baseline measured in the same run.
+// BENCH_RESPONSES (default 1,000,000) synthetic responses in the SEED-Bench-R1 infer.py shape are imported through
+// the real importer into a fresh store; the baseline is plain JSON.parse plus a bare prepared insert of the same rows.
+// Figures are printed and written to bench/results.json.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeBenchFiles } from './generate.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const responses = Number(process.env.BENCH_RESPONSES ?? 1_000_000);
+const sampleCount = Number(process.env.BENCH_SAMPLES ?? 2432); // the size of SEED-Bench-R1's validation_L1
+if (!Number.isInteger(responses) || responses <= 0) throw new Error(`BENCH_RESPONSES must be a positive integer, got ${process.env.BENCH_RESPONSES}`);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-bench-'));
+try {
+  process.stdout.write(`generating ${responses.toLocaleString('en')} responses over ${sampleCount} samples… `);
+  const files = await writeBenchFiles(dir, responses, sampleCount);
+  const bytes = fs.statSync(files.run).size;
+  process.stdout.write(`${(bytes / 2 ** 20).toFixed(0)} MiB\n`);
+
+  const child = (args: string[]) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'child.ts'), ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 20,
+      }),
+    );
+
+  const baseline = child(['baseline', path.join(dir, 'baseline.db'), files.run]);
+  const imported = child(['import', path.join(dir, 'import.db'), files.annotations, files.run]);
+  if (imported.responses !== responses) throw new Error(`imported ${imported.responses} of ${responses} responses (${imported.skipped} skipped)`);
+
+  const results = {
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+    measured_at: new Date().toISOString(),
+    import: {
+      responses: imported.responses,
+      file_mib: Math.round(bytes / 2 ** 20),
+      seconds: round(imported.seconds, 3),
+      responses_per_s: Math.round(imported.responses / imported.seconds),
+      peak_rss_mb: round(imported.peak_rss_mb, 1),
+      baseline_seconds: round(baseline.seconds, 3),
+      baseline_responses_per_s: Math.round(baseline.responses / baseline.seconds),
+      baseline_peak_rss_mb: round(baseline.peak_rss_mb, 1),
+      ratio_to_baseline: round(imported.seconds / baseline.seconds, 2),
+      targets: { responses_per_s: 100_000, peak_rss_mb: 1024 },
+    },
+  };
+  const outFile = path.join(here, 'results.json');
+  fs.writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
+  const i = results.import;
+  console.log(
+    [
+      `import   ${i.responses.toLocaleString('en')} responses in ${i.seconds} s = ${i.responses_per_s.toLocaleString('en')} responses/s, peak RSS ${i.peak_rss_mb} MB`,
+      `baseline ${i.responses.toLocaleString('en')} rows      in ${i.baseline_seconds} s = ${i.baseline_responses_per_s.toLocaleString('en')} rows/s, peak RSS ${i.baseline_peak_rss_mb} MB (JSON.parse + bare insert)`,
+      `ratio    import takes ${i.ratio_to_baseline}× the baseline's time; targets: ≥ 100,000 responses/s, peak RSS < 1024 MB`,
+      `written  ${path.relative(process.cwd(), outFile)}`,
+    ].join('\n'),
+  );
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,234 @@
+// The `cotscope` command: the workspace store, headless, for pipelines.
+import fs from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { LEVELS, METHODS, type Level, type Method } from '../../shared/types.ts';
+import { buildDemo } from '../core/demo.ts';
+import { CotscopeError } from '../core/errors.ts';
+import { exportJsonl } from '../core/export-jsonl.ts';
+import { importBenchmark } from '../core/import-benchmark.ts';
+import { formatSkip, type ImportProgress, type SkipLog } from '../core/import-report.ts';
+import { ImportRefused, importRun } from '../core/import-run.ts';
+import { computeStats, formatStats } from '../core/stats.ts';
+import { openStore, type Store } from '../core/store.ts';
+import { VERSION } from '../core/version.ts';
+
+const SKIPS_SHOWN = 50;
+
+function out(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+/** A progress bar on a terminal; silent when stderr is not one (pipes, CI, tests). */
+function progressReporter(): { onProgress: (p: ImportProgress) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: ' {file} |{bar}| {percentage}% · {records} records · {eta_formatted} left', hideCursor: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  let current = '';
+  return {
+    onProgress(p) {
+      const name = p.file.split(/[\\/]/).pop() ?? p.file;
+      if (name !== current) {
+        if (current) bar.stop();
+        bar.start(p.bytesTotal || 1, 0, { file: name, records: 0 });
+        current = name;
+      }
+      bar.update(p.bytesRead, { file: name, records: p.records });
+    },
+    stop() {
+      if (current) bar.stop();
+    },
+  };
+}
+
+function printSkips(skipped: SkipLog): void {
+  if (skipped.count === 0) return;
+  out(`skipped ${skipped.count} line(s):`);
+  for (const s of skipped.kept.slice(0, SKIPS_SHOWN)) out(`  ${formatSkip(s)}`);
+  if (skipped.count > SKIPS_SHOWN) out(`  … and ${skipped.count - SKIPS_SHOWN} more (all are recorded in the workspace)`);
+}
+
+function requireDb(cmd: Command): string {
+  const db = cmd.optsWithGlobals().db as string | undefined;
+  if (!db) throw new CotscopeError('--db FILE is required (the workspace file)');
+  return db;
+}
+
+function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T> | T, create = false): Promise<T> {
+  const store = openStore(requireDb(cmd), { create });
+  return Promise.resolve()
+    .then(() => fn(store))
+    .finally(() => store.close());
+}
+
+function parseLevel(v: string): Level {
+  const up = v.toUpperCase();
+  if (!(LEVELS as readonly string[]).includes(up)) throw new CotscopeError(`--level ${v}: expected one of ${LEVELS.join(', ')}`);
+  return up as Level;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('cotscope')
+    .description('Audit the chains of thought that video models write (SEED-Bench-R1 and kin), from the command line.')
+    .version(VERSION)
+    .option('--db <file>', 'workspace file (SQLite)')
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('init')
+    .description('create a workspace file (or bring an existing one up to the current schema)')
+    .action(async (_opts, cmd: Command) => {
+      await withStore(
+        cmd,
+        (store) => {
+          const m = store.migration;
+          if (m.from === 0) out(`created workspace ${store.file} (schema version ${m.to})`);
+          else if (m.from < m.to) out(`migrated ${store.file} from schema version ${m.from} to ${m.to}; backup at ${m.backup}`);
+          else out(`${store.file} is up to date (schema version ${m.to})`);
+        },
+        true,
+      );
+    });
+
+  program
+    .command('import-benchmark')
+    .description('import benchmark files: SEED-Bench-R1 validation/training JSONL, EgoPlan-Bench(2) JSON arrays')
+    .argument('<files...>', 'annotation files')
+    .option('--data-root <dir>', 'data root holding videos/<video_source>/… and images/<video_source>/…')
+    .option('--level <level>', 'level for every file (default: from the file name, e.g. validation_L2 → L2)', parseLevel)
+    .option('--strict', 'import nothing if any line would be skipped')
+    .option('--json', 'print the result as JSON')
+    .action(async (files: string[], opts: { dataRoot?: string; level?: Level; strict?: boolean; json?: boolean }, cmd: Command) => {
+      await withStore(
+        cmd,
+        async (store) => {
+          const progress = progressReporter();
+          const result = await importBenchmark(store, files, { ...opts, onProgress: progress.onProgress }).finally(progress.stop);
+          if (opts.json) {
+            out(JSON.stringify({ ...result, skipped: { count: result.skipped.count, lines: result.skipped.kept } }));
+          } else {
+            for (const f of result.files) {
+              out(`${f.file}: ${f.imported} ${f.split} samples (${f.level})${f.skipped ? `, ${f.skipped} skipped` : ''}`);
+            }
+            printSkips(result.skipped);
+            if (result.dataRoot === null) out('no --data-root given: videos and images are not resolved');
+            else if (result.missingCount > 0) {
+              out(`missing media under ${result.dataRoot}: ${result.missingCount} file(s)`);
+              for (const m of result.missing.slice(0, SKIPS_SHOWN)) out(`  ${m.level} ${m.sampleId}: ${m.kind} ${m.path}`);
+              if (result.missingCount > SKIPS_SHOWN) out(`  … and ${result.missingCount - SKIPS_SHOWN} more`);
+            } else out(`all videos and images found under ${result.dataRoot}`);
+          }
+          if (opts.strict && result.skipped.count > 0) {
+            throw new CotscopeError(`${result.skipped.count} line(s) would be skipped; nothing imported (--strict)`, 'strict');
+          }
+        },
+        true,
+      );
+    });
+
+  program
+    .command('import-run')
+    .description("import a model's outputs: SEED-Bench-R1 infer.py JSONL, GRPO-CARE/Video-R1 JSON, or any JSONL/JSON")
+    .argument('<file>', 'run file')
+    .requiredOption('--name <name>', 'run name (import several files under one name to build one run)')
+    .addOption(new Option('--method <method>', 'training method').choices(METHODS as unknown as string[]).makeOptionMandatory())
+    .option('--level <level>', 'level of every record (default: from the file name, else the one sample with that id)', parseLevel)
+    .option('--id-field <field>', 'field holding the sample id', 'sample_id')
+    .option('--response-field <field>', "field holding the model's full text (default: response, else output)")
+    .option('--strict', 'import nothing if any line would be skipped')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        file: string,
+        opts: { name: string; method: Method; level?: Level; idField: string; responseField?: string; strict?: boolean; json?: boolean },
+        cmd: Command,
+      ) => {
+        await withStore(cmd, async (store) => {
+          const progress = progressReporter();
+          try {
+            const r = await importRun(store, file, { ...opts, onProgress: progress.onProgress }).finally(progress.stop);
+            if (opts.json) {
+              out(JSON.stringify({ ...r, skipped: { count: r.skipped.count, lines: r.skipped.kept } }));
+              return;
+            }
+            out(
+              `${file}: ${r.imported} responses into ${r.runCreated ? 'new ' : ''}run "${r.run}" ` +
+                `(${r.format}${r.level ? `, ${r.level}` : ''}); ${r.scoreDisagreements} score disagreement(s) with the file's own reward`,
+            );
+            printSkips(r.skipped);
+          } catch (err) {
+            if (err instanceof ImportRefused && !opts.json) printSkips(err.skipped);
+            throw err;
+          }
+        });
+      },
+    );
+
+  program
+    .command('stats')
+    .description('samples per level; per run and level: responses, accuracy, format errors, score disagreements')
+    .option('--json', 'print JSON: {"samples":{…},"runs":[{"name","method","levels":{…}}]}')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withStore(cmd, (store) => {
+        const stats = computeStats(store);
+        out(opts.json ? JSON.stringify(stats) : formatStats(stats));
+      });
+    });
+
+  program
+    .command('export')
+    .description('export every response with its steps, tags and verdicts')
+    .addOption(new Option('--format <format>', 'file format').choices(['jsonl']).default('jsonl'))
+    .requiredOption('--out <file>', 'output file')
+    .action(async (opts: { format: string; out: string }, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const r = await exportJsonl(store, opts.out);
+        out(`wrote ${r.responses} responses to ${r.out}`);
+      });
+    });
+
+  program
+    .command('demo')
+    .description('build the demo workspace from the sample SEED-Bench-R1 data root shipped with cotscope')
+    .option('--force', 'delete and rebuild the workspace file if it exists')
+    .action(async (opts: { force?: boolean }, cmd: Command) => {
+      const db = requireDb(cmd);
+      if (fs.existsSync(db)) {
+        if (!opts.force) {
+          throw new CotscopeError(`${db} already exists; pass --force to delete and rebuild it`, 'exists');
+        }
+        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
+      }
+      await withStore(
+        cmd,
+        async (store) => {
+          const progress = progressReporter();
+          const r = await buildDemo(store, progress.onProgress).finally(progress.stop);
+          out(`built demo workspace ${store.file}: ${r.benchmark.imported} samples, ${r.runs.reduce((n, x) => n + x.imported, 0)} responses`);
+          out(formatStats(computeStats(store)));
+        },
+        true,
+      );
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version "errors" are successes; commander has already printed its message
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    const message = err instanceof CotscopeError ? err.message : `unexpected error: ${(err as Error).stack ?? err}`;
+    process.stderr.write(`cotscope: ${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,297 @@
+// Streaming readers for record files: JSONL (one record a line) and JSON documents holding an array of records
+// (a top-level array, as EgoPlan publishes, or the `results` array of GRPO-CARE / Video-R1). Both yield the raw
+// text of each record with its line number, in batches, so memory stays bounded by the batch, not the file, and
+// malformed records can be reported by line while the rest imports.
+import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { CotscopeError } from './errors.ts';
+
+export interface RecordText {
+  /** 1-based line where the record starts. */
+  line: number;
+  text: string;
+}
+
+export interface ReadProgress {
+  bytesRead: number;
+  bytesTotal: number;
+}
+
+export type FileShape = 'jsonl' | 'json-array' | 'json-results';
+
+export interface ReadOptions {
+  onProgress?: (p: ReadProgress) => void;
+  signal?: AbortSignal;
+  /** Key of the array inside a top-level object (default `results`). */
+  arrayKey?: string;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Decides how a file holds its records: by its first non-blank character, and for `{` whether the first line is a
+ * whole JSON object (JSONL) or the opening of a document.
+ */
+export function sniffShape(file: string): FileShape {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const head = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    const first = head.search(/\S/);
+    if (first < 0) return 'jsonl';
+    if (head[first] === '[') return 'json-array';
+    if (head[first] !== '{') return 'jsonl';
+    if (/\.jsonl$/i.test(file)) return 'jsonl';
+    const nl = head.indexOf('\n', first);
+    const firstLine = nl < 0 ? head.slice(first) : head.slice(first, nl);
+    try {
+      const value = JSON.parse(firstLine) as Record<string, unknown>;
+      // A one-line document {"results":[…]} is a document, not a one-record JSONL file.
+      const key = 'results';
+      if (nl < 0 && value && Array.isArray(value[key])) return 'json-results';
+      return 'jsonl';
+    } catch {
+      return 'json-results';
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads any supported file, choosing the reader from its shape. */
+export function readRecords(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordText[]> {
+  const shape = sniffShape(file);
+  return shape === 'jsonl' ? readJsonLines(file, opts) : readJsonArray(file, shape, opts);
+}
+
+/** Yields the non-blank lines of a JSONL file in batches. */
+export async function* readJsonLines(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordText[]> {
+  const total = fs.statSync(file).size;
+  const decoder = new StringDecoder('utf8');
+  const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
+  let carry = '';
+  let line = 0;
+  let bytesRead = 0;
+  let first = true;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (opts.signal?.aborted) throw abortError();
+      bytesRead += chunk.length;
+      let text = carry + decoder.write(chunk);
+      if (first) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      const batch: RecordText[] = [];
+      let pos = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', pos);
+        if (nl < 0) break;
+        line++;
+        pushLine(batch, text, pos, nl, line);
+        pos = nl + 1;
+      }
+      carry = text.slice(pos);
+      opts.onProgress?.({ bytesRead, bytesTotal: total });
+      if (batch.length) yield batch;
+    }
+    const rest = carry + decoder.end();
+    if (rest.length) {
+      const batch: RecordText[] = [];
+      pushLine(batch, rest, 0, rest.length, line + 1);
+      if (batch.length) yield batch;
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+function pushLine(batch: RecordText[], text: string, start: number, end: number, line: number): void {
+  if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
+  // Blank lines are not records.
+  let s = start;
+  while (s < end && isSpace(text.charCodeAt(s))) s++;
+  if (s === end) return;
+  batch.push({ line, text: text.slice(start, end) });
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function abortError(): Error {
+  return new CotscopeError('cancelled', 'cancelled');
+}
+
+/**
+ * Yields the elements of a JSON array as text, each with the line it starts on: the top-level array, or the array
+ * under `arrayKey` (default `results`) of a top-level object. The scan only tracks strings and nesting depth; each
+ * element is parsed by its consumer, so a malformed element is reported by line and the elements after it still
+ * import.
+ */
+export async function* readJsonArray(
+  file: string,
+  shape: 'json-array' | 'json-results',
+  opts: ReadOptions = {},
+): AsyncGenerator<RecordText[]> {
+  const total = fs.statSync(file).size;
+  const arrayKey = opts.arrayKey ?? 'results';
+  const decoder = new StringDecoder('utf8');
+  const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
+  const scanner = new ArrayScanner(shape === 'json-array' ? null : arrayKey);
+  let bytesRead = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (opts.signal?.aborted) throw abortError();
+      bytesRead += chunk.length;
+      const batch = scanner.feed(decoder.write(chunk));
+      opts.onProgress?.({ bytesRead, bytesTotal: total });
+      if (batch.length) yield batch;
+    }
+    const batch = scanner.feed(decoder.end());
+    scanner.finish(file);
+    if (batch.length) yield batch;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * Finds the target array's elements in streamed text. Outside the target it skips values by depth; inside it
+ * collects each element's text between the separating commas at the array's own depth.
+ */
+class ArrayScanner {
+  private line = 1;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Depth of the target array's contents (elements sit at this depth), or -1 before it is found. */
+  private arrayDepth = -1;
+  private done = false;
+  private parts: string[] = [];
+  private elementLine = 0;
+  private inElement = false;
+  // Key tracking at depth 1 of a top-level object, to find `"results": [`.
+  private keyStart = -1;
+  private lastKey: string | null = null;
+  private keyText = '';
+  private expectValueFor: string | null = null;
+
+  constructor(private readonly key: string | null) {}
+
+  feed(text: string): RecordText[] {
+    const out: RecordText[] = [];
+    let segStart = -1; // start of the current element's text within this chunk
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.line++;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 92) this.escaped = true;
+        else if (c === 34) {
+          this.inString = false;
+          if (this.keyStart >= 0 || this.keyText) {
+            // end of a key string at depth 1
+            this.lastKey = this.keyText + text.slice(Math.max(this.keyStart, 0), i);
+            this.keyText = '';
+            this.keyStart = -1;
+          }
+        }
+        continue;
+      }
+      if (this.done) continue;
+      if (this.arrayDepth >= 0 && this.depth === this.arrayDepth && !this.inElement) {
+        if (c === 44 || isSpace(c)) continue; // separators between elements
+        if (c === 93) {
+          // the target array closes
+          this.depth--;
+          this.done = true;
+          continue;
+        }
+        this.inElement = true;
+        this.elementLine = this.line;
+        segStart = i;
+      }
+      if (this.inElement) {
+        if (c === 34) this.inString = true;
+        else if (c === 123 || c === 91) this.depth++;
+        else if (c === 125 || c === 93) {
+          if (this.depth === this.arrayDepth) {
+            // the array closes right after an element with no trailing comma
+            this.flushElement(out, text, segStart, i);
+            segStart = -1;
+            this.depth--;
+            this.done = true;
+            continue;
+          }
+          this.depth--;
+        } else if (c === 44 && this.depth === this.arrayDepth) {
+          this.flushElement(out, text, segStart, i);
+          segStart = -1;
+        }
+        continue;
+      }
+      // Outside the target array.
+      if (c === 34) {
+        this.inString = true;
+        if (this.key !== null && this.depth === 1 && this.expectValueFor === null) {
+          this.keyStart = i + 1;
+          this.keyText = '';
+        }
+        continue;
+      }
+      if (c === 58 && this.depth === 1) {
+        this.expectValueFor = this.lastKey;
+        continue;
+      }
+      if (c === 91) {
+        this.depth++;
+        if ((this.key === null && this.depth === 1) || (this.key !== null && this.depth === 2 && this.expectValueFor === this.key)) {
+          this.arrayDepth = this.depth;
+        }
+        this.expectValueFor = null;
+        continue;
+      }
+      if (c === 123) {
+        this.depth++;
+        this.expectValueFor = null;
+        continue;
+      }
+      if (c === 125 || c === 93) {
+        this.depth--;
+        continue;
+      }
+      if (c === 44 && this.depth === 1) this.expectValueFor = null;
+    }
+    if (this.inElement && segStart >= 0) this.parts.push(text.slice(segStart));
+    else if (this.inElement && segStart < 0) this.parts.push(text);
+    if (this.keyStart >= 0 && this.inString) {
+      this.keyText += text.slice(this.keyStart);
+      this.keyStart = 0;
+    }
+    return out;
+  }
+
+  private flushElement(out: RecordText[], text: string, segStart: number, end: number): void {
+    const piece = segStart >= 0 ? text.slice(segStart, end) : text.slice(0, end);
+    this.parts.push(piece);
+    const whole = this.parts.join('').trimEnd();
+    this.parts = [];
+    this.inElement = false;
+    out.push({ line: this.elementLine, text: whole });
+  }
+
+  finish(file: string): void {
+    if (this.arrayDepth < 0) {
+      throw new CotscopeError(
+        this.key === null
+          ? `${file}: no JSON array found`
+          : `${file}: expected a JSON array, or an object with a "${this.key}" array; found neither`,
+      );
+    }
+    if (this.inElement || !this.done) {
+      throw new CotscopeError(`${file}, line ${this.line}: the file ends inside the record array (truncated?)`);
+    }
+  }
+}

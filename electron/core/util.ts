@@ -1,0 +1,26 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Db } from './store.ts';
+
+export async function fileSha256(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Runs async work (streamed file reads between synchronous batches of statements) inside one SQLite transaction:
+ * committed when `work` resolves, rolled back when it throws. A crash or kill before the commit leaves nothing
+ * behind. This connection is the workspace's one writer, so nothing else writes while the transaction is open.
+ */
+export async function inTransaction<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const value = await work();
+    db.exec('COMMIT');
+    return value;
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
