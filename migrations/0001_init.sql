@@ -116,9 +116,9 @@ CREATE TABLE responses (
   score_disagreement  INTEGER NOT NULL,  -- file_correct is known and differs from correct
   steps               TEXT NOT NULL,     -- JSON [[start, end], …], one pair per step in order (see the steps view)
   step_count          INTEGER NOT NULL,
-  UNIQUE (run_id, sample_id, rollout)
+  -- sample first: the same index serves "every run's responses to this question" (compare) and the rollout lookup
+  UNIQUE (sample_id, run_id, rollout)
 );
-CREATE INDEX responses_sample ON responses(sample_id);
 CREATE INDEX responses_run_outcome ON responses(run_id, correct, format_ok, score_disagreement);
 
 -- The chain of thought split into steps: raw.slice(start, end) is exactly the step. Stored as one compact JSON

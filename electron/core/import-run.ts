@@ -2,13 +2,12 @@
 // with named id and response fields. Streaming, all-or-nothing: the whole file goes in one transaction.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileCorrect, reasoningSpan, scoreResponse } from '../../shared/scoring.ts';
-import { splitSteps } from '../../shared/steps.ts';
-import { levelFromFileName, type Level, type Method, type Options } from '../../shared/types.ts';
+import { levelFromFileName, type Level, type Method } from '../../shared/types.ts';
 import { CotscopeError } from './errors.ts';
 import { SkipLog, type ImportProgress } from './import-report.ts';
-import { readRecords, sniffShape } from './records.ts';
-import { encodeSteps } from './steps-column.ts';
+import { sniffShape } from './records.ts';
+import { parseRunFileOnWorker } from './run-parse-pool.ts';
+import { parseRunFile, type ParseConfig, type RunFormat, type SampleEntry } from './run-records.ts';
 import { nowIso, type Store } from './store.ts';
 import { fileSha256, inTransaction } from './util.ts';
 
@@ -19,11 +18,12 @@ export interface ImportRunOptions {
   idField?: string;
   responseField?: string;
   strict?: boolean;
+  /** Parse on a worker thread (default: for files of 4 MiB and more). */
+  parallel?: boolean;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
 }
 
-export type RunFormat = 'infer-py' | 'grpo-care' | 'generic';
 
 export interface ImportRunResult {
   run: string;
@@ -37,13 +37,8 @@ export interface ImportRunResult {
   scoreDisagreements: number;
 }
 
-interface SampleInfo {
-  id: number;
-  golden: string | null;
-  options: Options;
-}
-
-const DEFAULT_RESPONSE_FIELDS = ['response', 'output'];
+/** Files from this size on are parsed on a worker thread (starting one costs more than parsing a small file). */
+const PARALLEL_FROM_BYTES = 4 << 20;
 
 export async function importRun(store: Store, file: string, opts: ImportRunOptions): Promise<ImportRunResult> {
   const { db } = store;
@@ -75,8 +70,6 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
   }
 
   const fileLevel = opts.level ?? levelFromFileName(path.basename(abs));
-  const samples = loadSamples(store);
-  const shape = sniffShape(abs);
   const idField = opts.idField ?? 'sample_id';
   const now = nowIso();
 
@@ -96,7 +89,6 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
   let imported = 0;
   let disagreements = 0;
   let format: RunFormat | null = null;
-  let responseField = opts.responseField ?? null;
   let records = 0;
   let runCreated = false;
 
@@ -118,92 +110,33 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
       insertSkip.run(importId, line, field, reason);
     };
 
-    const reader = readRecords(abs, {
-      signal: opts.signal,
-      onProgress: (p) => opts.onProgress?.({ file, ...p, records }),
-    });
-    for await (const batch of reader) {
-      for (const { line, text } of batch) {
-        records++;
-        let rec: Record<string, unknown>;
-        try {
-          const v = JSON.parse(text);
-          if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-            skip(line, null, 'not a JSON object');
-            continue;
-          }
-          rec = v;
-        } catch (err) {
-          skip(line, null, `malformed JSON: ${(err as Error).message}`);
-          continue;
-        }
-        if (format === null) {
-          format = detectFormat(rec, shape);
-          if (responseField === null) responseField = DEFAULT_RESPONSE_FIELDS.find((f) => f in rec) ?? null;
-          if (responseField === null) {
-            throw new CotscopeError(
-              `${file}, line ${line}: no \`response\` or \`output\` field; name the field holding the model's text ` +
-                `with --response-field (fields here: ${Object.keys(rec).slice(0, 12).join(', ')})`,
-            );
-          }
-        }
-        const rawId = rec[idField];
-        if (rawId === undefined || rawId === null || rawId === '') {
-          skip(line, idField, `missing field \`${idField}\``);
-          continue;
-        }
-        if (typeof rawId !== 'string' && typeof rawId !== 'number') {
-          skip(line, idField, `field \`${idField}\`: expected a string or number, got ${typeName(rawId)}`);
-          continue;
-        }
-        const raw = rec[responseField!];
-        if (raw === undefined || raw === null) {
-          skip(line, responseField, `missing field \`${responseField}\``);
-          continue;
-        }
-        if (typeof raw !== 'string') {
-          skip(line, responseField, `field \`${responseField}\`: expected a string, got ${typeName(raw)}`);
-          continue;
-        }
-        const sid = String(rawId);
-        let sample: SampleInfo | undefined;
-        if (fileLevel !== null) {
-          sample = samples.byKey.get(key(fileLevel, sid));
-          if (!sample) {
-            skip(line, idField, `unknown sample id ${sid} in ${fileLevel}`);
-            continue;
-          }
-        } else {
-          const found = samples.byId.get(sid);
-          if (!found) {
-            skip(line, idField, `unknown sample id ${sid}`);
-            continue;
-          }
-          if (found.length > 1) {
-            skip(line, idField, `sample id ${sid} matches samples in ${found.map((f) => f.level).join(', ')}; pass --level`);
-            continue;
-          }
-          sample = found[0].info;
-        }
-        const reward = numberOrNull(rec.reward);
-        const ownCorrect = typeof rec.correct === 'boolean' ? rec.correct : null;
-        const scored = scoreResponse(raw, sample.options);
-        const correct = scored.prediction !== null && scored.prediction === sample.golden;
-        const fileSays = fileCorrect(reward, ownCorrect);
-        const disagree = fileSays !== null && fileSays !== correct;
-        if (disagree) disagreements++;
-        const [from, to] = reasoningSpan(raw, scored);
-        const steps = splitSteps(raw, from, to);
-        const rollout = nextRollout.get(sample.id) ?? 0;
-        nextRollout.set(sample.id, rollout + 1);
-        const responseId = Number(
-          insertResponse.run(runId, sample.id, importId, line, rollout, raw, scored.thinkStart, scored.thinkEnd,
-            scored.answer, scored.prediction, correct ? 1 : 0, scored.formatOk ? 1 : 0, reward,
-            fileSays === null ? null : fileSays ? 1 : 0, disagree ? 1 : 0, encodeSteps(steps), steps.length).lastInsertRowid,
-        );
-        insertFts.run(responseId, raw);
-        imported++;
+    const config: ParseConfig = {
+      file: abs,
+      displayName: file,
+      shape: sniffShape(abs),
+      idField,
+      responseField: opts.responseField ?? null,
+      level: fileLevel,
+      samples: loadSamples(store),
+    };
+    const parallel = opts.parallel ?? fs.statSync(abs).size >= PARALLEL_FROM_BYTES;
+    const batches = parallel ? parseRunFileOnWorker(config, opts.signal) : parseRunFile(config, opts.signal);
+    for await (const batch of batches) {
+      if (opts.signal?.aborted) throw new CotscopeError('cancelled', 'cancelled');
+      format = batch.format;
+      records += batch.records;
+      for (const s of batch.skips) skip(s.line, s.field, s.reason);
+      for (const r of batch.rows) {
+        const rollout = nextRollout.get(r.sampleDbId) ?? 0;
+        nextRollout.set(r.sampleDbId, rollout + 1);
+        const responseId = insertResponse.run(runId, r.sampleDbId, importId, r.line, rollout, r.raw, r.thinkStart,
+          r.thinkEnd, r.answer, r.prediction, r.correct ? 1 : 0, r.formatOk ? 1 : 0, r.reward,
+          r.fileCorrect === null ? null : r.fileCorrect ? 1 : 0, r.disagree ? 1 : 0, r.steps, r.stepCount).lastInsertRowid;
+        insertFts.run(responseId, r.raw);
+        if (r.disagree) disagreements++;
       }
+      imported += batch.rows.length;
+      if (batch.progress) opts.onProgress?.({ file, ...batch.progress, records });
     }
     if (opts.strict && skipped.count > 0) {
       throw new CotscopeError(
@@ -253,43 +186,12 @@ export class ImportRefused extends CotscopeError {
   }
 }
 
-function detectFormat(rec: Record<string, unknown>, shape: string): RunFormat {
-  if (shape === 'jsonl' && 'response' in rec && 'reward' in rec && ('prompt' in rec || 'solution' in rec)) return 'infer-py';
-  if ('output' in rec && ('correct' in rec || 'prediction' in rec || 'process' in rec)) return 'grpo-care';
-  return 'generic';
-}
-
-function key(level: string, sid: string): string {
-  return `${level}\u0000${sid}`;
-}
-
-function loadSamples(store: Store) {
-  const byKey = new Map<string, SampleInfo>();
-  const byId = new Map<string, { level: string; info: SampleInfo }[]>();
-  const rows = store.db
-    .prepare('SELECT id, level, sample_id, golden, choice_a, choice_b, choice_c, choice_d FROM samples')
-    .iterate() as IterableIterator<{
-    id: number;
-    level: string;
-    sample_id: string;
-    golden: string | null;
-    choice_a: string | null;
-    choice_b: string | null;
-    choice_c: string | null;
-    choice_d: string | null;
-  }>;
-  for (const r of rows) {
-    const info: SampleInfo = {
-      id: r.id,
-      golden: r.golden,
-      options: { A: r.choice_a, B: r.choice_b, C: r.choice_c, D: r.choice_d },
-    };
-    byKey.set(key(r.level, r.sample_id), info);
-    const list = byId.get(r.sample_id);
-    if (list) list.push({ level: r.level, info });
-    else byId.set(r.sample_id, [{ level: r.level, info }]);
-  }
-  return { byKey, byId };
+/** Every sample, as the parser matches run records against them. */
+function loadSamples(store: Store): SampleEntry[] {
+  return store.db
+    .prepare('SELECT level, sample_id, id, golden, choice_a, choice_b, choice_c, choice_d FROM samples')
+    .raw()
+    .all() as SampleEntry[];
 }
 
 /** Next rollout number per sample for a run built from several files. */
@@ -300,14 +202,4 @@ function loadRollouts(store: Store, runId: number): Map<number, number> {
     .all(runId) as { sample_id: number; top: number }[];
   for (const r of rows) next.set(r.sample_id, r.top + 1);
   return next;
-}
-
-function numberOrNull(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return null;
-}
-
-function typeName(v: unknown): string {
-  return Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v;
 }

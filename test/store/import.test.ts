@@ -266,3 +266,38 @@ describe('run import', () => {
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM responses').get()).toEqual({ n: 4 });
   });
 });
+
+describe('run import on a worker thread', () => {
+  it('gives exactly the rows, skips and figures of the inline import', async () => {
+    await importValidation();
+    const files = ['eval_results_for_validation_L1.jsonl', 'eval_16frames_seed_bench_r1_L1_results.json'];
+    const results = [];
+    for (const parallel of [false, true]) {
+      for (const f of files) {
+        const r = await importRun(store, runFile(f), { name: `${f}-${parallel}`, method: 'rl', parallel });
+        results.push({ format: r.format, imported: r.imported, disagreements: r.scoreDisagreements, skipped: r.skipped.kept.map((s) => [s.line, s.field, s.reason]) });
+      }
+    }
+    expect(results.slice(2)).toEqual(results.slice(0, 2));
+    const rows = (parallel: boolean) =>
+      files.flatMap((f) =>
+        store.db
+          .prepare(
+            `SELECT x.sample_id, x.rollout, x.source_line, x.raw, x.think_start, x.think_end, x.answer_text, x.prediction, x.correct, x.format_ok,
+                    x.file_reward, x.file_correct, x.score_disagreement, x.steps, x.step_count
+               FROM responses x JOIN runs r ON r.id = x.run_id WHERE r.name = ? ORDER BY x.id`,
+          )
+          .all(`${f}-${parallel}`),
+      );
+    expect(rows(true)).toEqual(rows(false));
+    expect(rows(true)).toHaveLength(7);
+  });
+
+  it('reports a file without a response field from the worker as clearly as inline', async () => {
+    await importValidation();
+    await expect(
+      importRun(store, runFile('judged_outputs.jsonl'), { name: 'j', method: 'other', idField: 'qid', parallel: true }),
+    ).rejects.toThrow(/judged_outputs\.jsonl, line 1: no `response` or `output` field/);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual({ n: 0 });
+  });
+});

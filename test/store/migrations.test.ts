@@ -80,7 +80,8 @@ describe('0001_init', () => {
     expect(plan(db, 'SELECT id FROM samples WHERE level = ? AND sample_id = ?', 'L1', '1')).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_samples_1/);
     expect(plan(db, 'SELECT * FROM steps WHERE response_id = ? ORDER BY idx', 1)).toMatch(/SEARCH x USING INTEGER PRIMARY KEY/);
     expect(plan(db, 'SELECT id FROM responses WHERE run_id = ? AND correct = 1', 1)).toMatch(/USING (COVERING )?INDEX responses_run_outcome/);
-    expect(plan(db, 'SELECT id FROM responses WHERE sample_id = ?', 1)).toMatch(/USING (COVERING )?INDEX responses_sample/);
+    expect(plan(db, 'SELECT id FROM responses WHERE sample_id = ?', 1)).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_responses_1 \(sample_id=\?\)/);
+    expect(plan(db, 'SELECT id FROM responses WHERE sample_id = ? AND run_id = ?', 1, 1)).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_responses_1 \(sample_id=\? AND run_id=\?\)/);
     expect(plan(db, 'SELECT id FROM tags WHERE response_id = ? AND deleted_at IS NULL', 1)).toMatch(/USING INDEX tags_response/);
     store.close();
   });
