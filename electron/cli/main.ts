@@ -74,7 +74,9 @@ export function buildProgram(): Command {
     .description('Audit the chains of thought that video models write (SEED-Bench-R1 and kin), from the command line.')
     .version(VERSION)
     .option('--db <file>', 'workspace file (SQLite)')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Before any command is added, so every subcommand inherits it: usage errors reach main() and exit 2.
+    .exitOverride();
 
   program
     .command('init')
@@ -193,11 +195,19 @@ export function buildProgram(): Command {
     .command('demo')
     .description('build the demo workspace from the sample SEED-Bench-R1 data root shipped with cotscope')
     .option('--force', 'delete and rebuild the workspace file if it exists')
-    .action(async (opts: { force?: boolean }, cmd: Command) => {
+    .option('--keep', 'if the workspace file exists, keep it as it is and print its summary')
+    .action(async (opts: { force?: boolean; keep?: boolean }, cmd: Command) => {
       const db = requireDb(cmd);
       if (fs.existsSync(db)) {
+        if (opts.keep && !opts.force) {
+          await withStore(cmd, (store) => {
+            out(`demo workspace ${store.file} already exists (kept; --force rebuilds it)`);
+            out(formatStats(computeStats(store)));
+          });
+          return;
+        }
         if (!opts.force) {
-          throw new CotscopeError(`${db} already exists; pass --force to delete and rebuild it`, 'exists');
+          throw new CotscopeError(`${db} already exists; pass --force to delete and rebuild it, or --keep to use it`, 'exists');
         }
         for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
       }
@@ -218,7 +228,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;

@@ -161,6 +161,9 @@ describe('cotscope demo: the sample data root end to end', () => {
     const again = cotscope('demo', '--db', db);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists; pass --force/);
+    const kept = cotscope('demo', '--db', db, '--keep');
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toMatch(/already exists \(kept; --force rebuilds it\)\nsamples: L1 6, L2 5, L3 5/);
     expect(cotscope('demo', '--db', db, '--force').code).toBe(0);
   });
 
