@@ -24,6 +24,8 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Key of the array inside a top-level object (default `results`). */
   arrayKey?: string;
+  /** Bytes per read (default 1 MiB); tests use small chunks to exercise records split across reads. */
+  chunkSize?: number;
 }
 
 const CHUNK = 1 << 20;
@@ -32,7 +34,7 @@ const CHUNK = 1 << 20;
  * Decides how a file holds its records: by its first non-blank character, and for `{` whether the first line is a
  * whole JSON object (JSONL) or the opening of a document.
  */
-export function sniffShape(file: string): FileShape {
+export function sniffShape(file: string, arrayKey = 'results'): FileShape {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
@@ -47,9 +49,10 @@ export function sniffShape(file: string): FileShape {
     const firstLine = nl < 0 ? head.slice(first) : head.slice(first, nl);
     try {
       const value = JSON.parse(firstLine) as Record<string, unknown>;
-      // A one-line document {"results":[…]} is a document, not a one-record JSONL file.
-      const key = 'results';
-      if (nl < 0 && value && Array.isArray(value[key])) return 'json-results';
+      // A one-line document {"results":[…]} is a document, not a one-record JSONL file, with or without a final
+      // newline (only blank text may follow its line).
+      const onlyLine = nl < 0 || !/\S/.test(head.slice(nl + 1));
+      if (onlyLine && value && Array.isArray(value[arrayKey])) return 'json-results';
       return 'jsonl';
     } catch {
       return 'json-results';
@@ -61,7 +64,7 @@ export function sniffShape(file: string): FileShape {
 
 /** Reads any supported file, choosing the reader from its shape. */
 export function readRecords(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordText[]> {
-  const shape = sniffShape(file);
+  const shape = sniffShape(file, opts.arrayKey);
   return shape === 'jsonl' ? readJsonLines(file, opts) : readJsonArray(file, shape, opts);
 }
 
@@ -69,7 +72,7 @@ export function readRecords(file: string, opts: ReadOptions = {}): AsyncGenerato
 export async function* readJsonLines(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordText[]> {
   const total = fs.statSync(file).size;
   const decoder = new StringDecoder('utf8');
-  const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
+  const stream = fs.createReadStream(file, { highWaterMark: opts.chunkSize ?? CHUNK });
   let carry = '';
   let line = 0;
   let bytesRead = 0;
@@ -79,7 +82,8 @@ export async function* readJsonLines(file: string, opts: ReadOptions = {}): Asyn
       if (opts.signal?.aborted) throw abortError();
       bytesRead += chunk.length;
       let text = carry + decoder.write(chunk);
-      if (first) {
+      if (first && text.length) {
+        // (a read shorter than the BOM's 3 bytes decodes to nothing yet)
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         first = false;
       }
@@ -138,7 +142,7 @@ export async function* readJsonArray(
   const total = fs.statSync(file).size;
   const arrayKey = opts.arrayKey ?? 'results';
   const decoder = new StringDecoder('utf8');
-  const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
+  const stream = fs.createReadStream(file, { highWaterMark: opts.chunkSize ?? CHUNK });
   const scanner = new ArrayScanner(shape === 'json-array' ? null : arrayKey);
   let bytesRead = 0;
   try {
@@ -217,6 +221,9 @@ class ArrayScanner {
         if (c === 34) this.inString = true;
         else if (c === 123 || c === 91) this.depth++;
         else if (c === 125 || c === 93) {
+          // A `}` with no open object in the element is a malformed element, not the end of the array: keep it in
+          // the element's text (the consumer reports it) and go on to the elements after it.
+          if (c === 125 && this.depth === this.arrayDepth) continue;
           if (this.depth === this.arrayDepth) {
             // the array closes right after an element with no trailing comma
             this.flushElement(out, text, segStart, i);
