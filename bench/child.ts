@@ -2,10 +2,10 @@
 //   child.ts import   DB ANNOTATIONS RUN   — the real importers into a fresh store
 //   child.ts baseline DB RUN               — plain JSON.parse + a bare prepared-statement insert loop, same rows
 import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import Database from 'better-sqlite3';
 import { importBenchmark } from '../electron/core/import-benchmark.ts';
 import { importRun } from '../electron/core/import-run.ts';
+import { readJsonLines } from '../electron/core/records.ts';
 import { openStore } from '../electron/core/store.ts';
 
 function peakRssMb(): number {
@@ -31,22 +31,13 @@ async function runBaseline(dbFile: string, run: string) {
   const t0 = process.hrtime.bigint();
   let n = 0;
   db.exec('BEGIN');
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
-  for await (const chunk of fs.createReadStream(run, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const lines = (carry + decoder.write(chunk)).split('\n');
-    carry = lines.pop()!;
-    for (const line of lines) {
-      if (!line) continue;
-      const r = JSON.parse(line);
+  // The same line reader as the importer, so the ratio measures what the import adds to parse + insert.
+  for await (const batch of readJsonLines(run)) {
+    for (const { text } of batch) {
+      const r = JSON.parse(text);
       insert.run(String(r.sample_id), r.response, r.reward);
       n++;
     }
-  }
-  if (carry) {
-    const r = JSON.parse(carry);
-    insert.run(String(r.sample_id), r.response, r.reward);
-    n++;
   }
   db.exec('COMMIT');
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

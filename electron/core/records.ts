@@ -3,6 +3,7 @@
 // text of each record with its line number, in batches, so memory stays bounded by the batch, not the file, and
 // malformed records can be reported by line while the rest imports.
 import fs from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { CotscopeError } from './errors.ts';
 
@@ -68,42 +69,56 @@ export function readRecords(file: string, opts: ReadOptions = {}): AsyncGenerato
   return shape === 'jsonl' ? readJsonLines(file, opts) : readJsonArray(file, shape, opts);
 }
 
-/** Yields the non-blank lines of a JSONL file in batches. */
+/**
+ * Yields the non-blank lines of a JSONL file in batches. Lines are found in the bytes (a newline byte never occurs
+ * inside a multi-byte UTF-8 character) and each line is decoded on its own: decoding whole 1 MiB chunks into strings
+ * and slicing them costs several times more than the JSON parsing that follows.
+ */
 export async function* readJsonLines(file: string, opts: ReadOptions = {}): AsyncGenerator<RecordText[]> {
   const total = fs.statSync(file).size;
-  const decoder = new StringDecoder('utf8');
   const stream = fs.createReadStream(file, { highWaterMark: opts.chunkSize ?? CHUNK });
-  let carry = '';
+  let carry: Buffer[] = []; // bytes of a line that continues in the next chunk(s)
   let line = 0;
   let bytesRead = 0;
-  let first = true;
+  let bomChecked = false;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const read of stream as AsyncIterable<Buffer>) {
       if (opts.signal?.aborted) throw abortError();
-      bytesRead += chunk.length;
-      let text = carry + decoder.write(chunk);
-      if (first && text.length) {
-        // (a read shorter than the BOM's 3 bytes decodes to nothing yet)
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
+      bytesRead += read.length;
+      let chunk = read;
+      if (!bomChecked) {
+        chunk = carry.length ? Buffer.concat([...carry, chunk]) : chunk;
+        carry = [];
+        if (chunk.length < 3 && bytesRead < total) {
+          carry = [chunk]; // too short to tell yet
+          continue;
+        }
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+        bomChecked = true;
       }
       const batch: RecordText[] = [];
+      const encoding = isAscii(chunk) ? 'latin1' : 'utf8';
       let pos = 0;
       for (;;) {
-        const nl = text.indexOf('\n', pos);
+        const nl = chunk.indexOf(10, pos);
         if (nl < 0) break;
         line++;
-        pushLine(batch, text, pos, nl, line);
+        if (carry.length) {
+          pushLine(batch, Buffer.concat([...carry, chunk.subarray(0, nl)]), 'utf8', line);
+          carry = [];
+        } else pushLine(batch, chunk.subarray(pos, nl), encoding, line);
         pos = nl + 1;
       }
-      carry = text.slice(pos);
+      // A copy, so the chunk itself can be freed.
+      if (pos < chunk.length) carry.push(Buffer.from(chunk.subarray(pos)));
       opts.onProgress?.({ bytesRead, bytesTotal: total });
       if (batch.length) yield batch;
     }
-    const rest = carry + decoder.end();
-    if (rest.length) {
+    if (carry.length) {
       const batch: RecordText[] = [];
-      pushLine(batch, rest, 0, rest.length, line + 1);
+      let rest = Buffer.concat(carry);
+      if (!bomChecked && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf) rest = rest.subarray(3);
+      pushLine(batch, rest, 'utf8', line + 1);
       if (batch.length) yield batch;
     }
   } finally {
@@ -111,13 +126,15 @@ export async function* readJsonLines(file: string, opts: ReadOptions = {}): Asyn
   }
 }
 
-function pushLine(batch: RecordText[], text: string, start: number, end: number, line: number): void {
-  if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
+function pushLine(batch: RecordText[], bytes: Buffer, encoding: 'latin1' | 'utf8', line: number): void {
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === 13) end--; // CRLF
   // Blank lines are not records.
-  let s = start;
-  while (s < end && isSpace(text.charCodeAt(s))) s++;
+  let s = 0;
+  while (s < end && isSpace(bytes[s])) s++;
   if (s === end) return;
-  batch.push({ line, text: text.slice(start, end) });
+  // latin1 decodes an all-ASCII chunk exactly, and faster than utf8.
+  batch.push({ line, text: bytes.toString(encoding, 0, end) });
 }
 
 function isSpace(c: number): boolean {
