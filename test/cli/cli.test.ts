@@ -32,6 +32,10 @@ describe('cotscope CLI', () => {
       expect(help.code, cmd).toBe(0);
       expect(help.stdout, cmd).toMatch(new RegExp(`Usage: cotscope ${cmd}`));
     }
+    // The package's bin, as `npx cotscope` finds it after `npm ci`.
+    const npx = spawnSync('npx', ['--no-install', 'cotscope', '--help'], { encoding: 'utf8', cwd: REPO });
+    expect(npx.status).toBe(0);
+    expect(npx.stdout).toMatch(/^Usage: cotscope \[options\] \[command\]/);
     expect(cotscope('import-run', '--help').stdout).toMatch(/--method <method>\s+training method \(choices: "rl", "sft", "base",\s+"other"\)/);
   });
 
