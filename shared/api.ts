@@ -1,0 +1,384 @@
+// The one API contract: method name → input schema (zod) and output type. The Electron IPC handler, the HTTP handler
+// of browser mode and the renderer's client are all generated from this map; nobody writes a method name twice.
+// Pure TypeScript: no Node or Electron imports.
+import { z } from 'zod';
+
+// ---------- shared pieces ----------
+
+export const LevelSchema = z.enum(['L1', 'L2', 'L3', 'train']);
+export const MethodSchema = z.enum(['rl', 'sft', 'base', 'other']);
+export const LetterSchema = z.enum(['A', 'B', 'C', 'D']);
+export const SupportsSchema = z.enum(['yes', 'no', 'unclear']);
+export const ReviewStatusSchema = z.enum(['todo', 'done', 'skipped']);
+export const SeveritySchema = z.enum(['minor', 'major', 'critical']);
+export const LabelTargetSchema = z.enum(['span', 'time', 'response']);
+
+const id = z.number().int().positive();
+const range = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).refine(([a, b]) => b >= a, {
+  message: 'end must not be before start',
+});
+const timeRange = z.tuple([z.number().nonnegative(), z.number().nonnegative()]).refine(([a, b]) => b >= a, {
+  message: 'out time must not be before in time',
+});
+const labelKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a label key is lowercase letters, digits and dashes');
+
+export type Level = z.infer<typeof LevelSchema>;
+export type Method = z.infer<typeof MethodSchema>;
+export type Letter = z.infer<typeof LetterSchema>;
+export type Supports = z.infer<typeof SupportsSchema>;
+export type ReviewStatus = z.infer<typeof ReviewStatusSchema>;
+export type Severity = z.infer<typeof SeveritySchema>;
+export type LabelTarget = z.infer<typeof LabelTargetSchema>;
+
+// ---------- the response list ----------
+
+export const ResponseFilterSchema = z.object({
+  levels: z.array(LevelSchema).optional(),
+  runs: z.array(z.string()).optional(),
+  methods: z.array(MethodSchema).optional(),
+  correct: z.boolean().optional(),
+  formatOk: z.boolean().optional(),
+  disagreement: z.boolean().optional(),
+  /** Responses carrying any of these labels (by key). */
+  labels: z.array(labelKey).optional(),
+  /** The current annotator's verdict; 'none' = no verdict yet. */
+  verdict: z.enum(['yes', 'no', 'unclear', 'none']).optional(),
+  review: ReviewStatusSchema.optional(),
+  /** Responses this annotator tagged or gave a verdict. */
+  annotator: z.string().optional(),
+  /** Full-text search in the chains (FTS5 query syntax; plain words are ANDed). */
+  text: z.string().max(500).optional(),
+  sampleId: z.string().optional(),
+});
+export type ResponseFilter = z.infer<typeof ResponseFilterSchema>;
+
+export const ResponseSortSchema = z.enum(['sample', 'run', 'level', 'correct', 'steps', 'tags']);
+
+export const ListResponsesInput = z.object({
+  filter: ResponseFilterSchema.default({}),
+  sort: ResponseSortSchema.default('sample'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+export interface ResponseRow {
+  id: number;
+  sampleId: string;
+  level: Level;
+  run: string;
+  method: Method;
+  rollout: number;
+  prediction: Letter | null;
+  golden: Letter | null;
+  correct: boolean;
+  formatOk: boolean;
+  disagreement: boolean;
+  stepCount: number;
+  tagCount: number;
+  /** The current annotator's verdict and review status. */
+  supports: Supports | null;
+  reviewStatus: ReviewStatus;
+  taskGoal: string | null;
+}
+
+export interface ResponsePage {
+  total: number;
+  offset: number;
+  rows: ResponseRow[];
+}
+
+// ---------- one response ----------
+
+export interface Narration {
+  narration_text: string;
+  start_frame: number;
+  stop_frame: number;
+}
+
+export interface MediaInfo {
+  id: number;
+  kind: 'video' | 'image';
+  relPath: string;
+  /** false when the record says there is none (empty task progress → no video). */
+  expected: boolean;
+  present: boolean;
+}
+
+export interface SampleDetail {
+  id: number;
+  level: Level;
+  sampleId: string;
+  videoSource: string | null;
+  videoId: string | null;
+  taskGoal: string | null;
+  question: string | null;
+  options: { A: string | null; B: string | null; C: string | null; D: string | null };
+  golden: Letter | null;
+  answer: string | null;
+  currentObservationFrame: number | null;
+  taskProgress: Narration[];
+  domain: string | null;
+  scenario: string | null;
+  taskStartFrame: number | null;
+  datasetId: number;
+}
+
+export interface Tag {
+  uuid: string;
+  responseId: number;
+  label: string;
+  annotator: string;
+  steps: [number, number] | null;
+  span: [number, number] | null;
+  time: [number, number] | null;
+  note: string | null;
+  severity: Severity | null;
+  origin: 'human' | 'suggestion' | 'import' | 'adjudication';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Verdict {
+  uuid: string;
+  responseId: number;
+  annotator: string;
+  supports: Supports | null;
+  reviewStatus: ReviewStatus;
+  note: string | null;
+  updatedAt: string;
+}
+
+export interface ResponseDetail {
+  id: number;
+  run: { id: number; name: string; method: Method; settings: RunSettings };
+  rollout: number;
+  raw: string;
+  thinkStart: number | null;
+  thinkEnd: number | null;
+  answerText: string | null;
+  prediction: Letter | null;
+  correct: boolean;
+  formatOk: boolean;
+  fileReward: number | null;
+  fileCorrect: boolean | null;
+  disagreement: boolean;
+  steps: { index: number; start: number; end: number }[];
+  sample: SampleDetail;
+  video: MediaInfo | null;
+  image: MediaInfo | null;
+  /** Live (not deleted) tags by every annotator. */
+  tags: Tag[];
+  /** Every annotator's verdict; the current annotator's is `mine`. */
+  verdicts: Verdict[];
+  mine: Verdict | null;
+}
+
+// ---------- taxonomy, runs, workspace ----------
+
+export interface Label {
+  key: string;
+  name: string;
+  description: string;
+  color: string;
+  hotkey: string | null;
+  target: LabelTarget;
+  sortOrder: number;
+  retired: boolean;
+  tagCount: number;
+}
+
+export const SaveLabelInput = z.object({
+  key: labelKey,
+  name: z.string().min(1).max(80),
+  description: z.string().max(500).default(''),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb'),
+  hotkey: z.string().regex(/^[a-z0-9]$/, 'a hotkey is one lowercase letter or digit').nullable().default(null),
+  target: LabelTargetSchema,
+  sortOrder: z.number().int().optional(),
+});
+
+/** How the model saw the video: Qwen2-VL style sampling by default (2 fps, 4–16 frames). */
+export const RunSettingsSchema = z.object({
+  sampleFps: z.number().positive().max(60).default(2),
+  minFrames: z.number().int().positive().default(4),
+  maxFrames: z.number().int().positive().default(16),
+});
+export type RunSettings = z.infer<typeof RunSettingsSchema>;
+
+export interface RunSummary {
+  id: number;
+  name: string;
+  method: Method;
+  responses: number;
+  levels: Level[];
+  settings: RunSettings;
+}
+
+/** How a sample's original-video frame numbers map to clip time: t = (frame - start) / fps. */
+export const FrameMappingSchema = z.object({
+  fps: z.number().positive().max(240).default(30),
+  /** Where clip time 0 is: the first narrated step's start frame, or the record's task_start_frame (L3). */
+  start: z.enum(['first-narration', 'task-start']).default('first-narration'),
+});
+export type FrameMapping = z.infer<typeof FrameMappingSchema>;
+
+export interface DatasetSummary {
+  id: number;
+  name: string;
+  root: string | null;
+  samples: number;
+  missingVideos: number;
+  missingImages: number;
+  frameMapping: FrameMapping;
+}
+
+export interface Session {
+  workspace: string;
+  annotator: string;
+  version: string;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface UndoResult {
+  /** The response the undone/redone action touched, so the UI can show it. */
+  responseId: number | null;
+  action: string | null;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface ImportJob {
+  id: string;
+  kind: 'benchmark' | 'run';
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  file: string | null;
+  bytesRead: number;
+  bytesTotal: number;
+  records: number;
+  imported: number;
+  skippedCount: number;
+  skipped: { file: string; line: number; field: string | null; reason: string }[];
+  message: string | null;
+}
+
+export const StartImportInput = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('benchmark'),
+    paths: z.array(z.string().min(1)).min(1),
+    dataRoot: z.string().min(1).optional(),
+    level: z.enum(['L1', 'L2', 'L3']).optional(),
+    strict: z.boolean().default(false),
+  }),
+  z.object({
+    kind: z.literal('run'),
+    paths: z.array(z.string().min(1)).min(1),
+    name: z.string().min(1).max(120),
+    method: MethodSchema,
+    level: z.enum(['L1', 'L2', 'L3']).optional(),
+    idField: z.string().min(1).optional(),
+    responseField: z.string().min(1).optional(),
+    strict: z.boolean().default(false),
+  }),
+]);
+
+// ---------- the contract ----------
+
+const none = z.object({}).default({});
+const out = <T>() => undefined as unknown as T;
+
+export const api = {
+  getSession: { input: none, output: out<Session>() },
+  setAnnotator: { input: z.object({ name: z.string().trim().min(1).max(80) }), output: out<Session>() },
+
+  listResponses: { input: ListResponsesInput, output: out<ResponsePage>() },
+  /** Position of a response in a filtered, sorted list (to keep the list in step with the workbench). */
+  locateResponse: {
+    input: z.object({ id, filter: ResponseFilterSchema.default({}), sort: ResponseSortSchema.default('sample'), order: z.enum(['asc', 'desc']).default('asc') }),
+    output: out<{ index: number | null; total: number }>(),
+  },
+  getResponse: { input: z.object({ id }), output: out<ResponseDetail>() },
+
+  createTag: {
+    input: z
+      .object({
+        responseId: id,
+        label: labelKey,
+        steps: range.optional(),
+        span: range.optional(),
+        time: timeRange.optional(),
+        note: z.string().max(4000).optional(),
+        severity: SeveritySchema.optional(),
+      }),
+    output: out<Tag>(),
+  },
+  updateTag: {
+    input: z.object({
+      uuid: z.string().uuid(),
+      label: labelKey.optional(),
+      steps: range.nullable().optional(),
+      span: range.nullable().optional(),
+      time: timeRange.nullable().optional(),
+      note: z.string().max(4000).nullable().optional(),
+      severity: SeveritySchema.nullable().optional(),
+    }),
+    output: out<Tag>(),
+  },
+  deleteTag: { input: z.object({ uuid: z.string().uuid() }), output: out<{ uuid: string }>() },
+  setVerdict: {
+    input: z.object({
+      responseId: id,
+      supports: SupportsSchema.nullable().optional(),
+      reviewStatus: ReviewStatusSchema.optional(),
+      note: z.string().max(4000).nullable().optional(),
+    }),
+    output: out<Verdict>(),
+  },
+  undo: { input: none, output: out<UndoResult>() },
+  redo: { input: none, output: out<UndoResult>() },
+
+  listLabels: { input: z.object({ includeRetired: z.boolean().default(true) }).default({ includeRetired: true }), output: out<Label[]>() },
+  saveLabel: { input: SaveLabelInput, output: out<Label>() },
+  retireLabel: { input: z.object({ key: labelKey, retired: z.boolean() }), output: out<Label>() },
+
+  listRuns: { input: none, output: out<RunSummary[]>() },
+  setRunSettings: { input: z.object({ name: z.string().min(1), settings: RunSettingsSchema }), output: out<RunSummary>() },
+
+  listDatasets: { input: none, output: out<DatasetSummary[]>() },
+  /** Points a dataset at its data root's new place and re-checks every video and image. */
+  remapDataRoot: { input: z.object({ datasetId: id, root: z.string().min(1) }), output: out<DatasetSummary>() },
+  setFrameMapping: { input: z.object({ datasetId: id, mapping: FrameMappingSchema }), output: out<DatasetSummary>() },
+
+  startImport: { input: StartImportInput, output: out<ImportJob>() },
+  getImport: { input: z.object({ id: z.string().min(1) }), output: out<ImportJob>() },
+  cancelImport: { input: z.object({ id: z.string().min(1) }), output: out<ImportJob>() },
+} as const;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type Input<M extends MethodName> = z.input<Api[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Api[M]['input']>;
+export type Output<M extends MethodName> = Api[M]['output'];
+
+/** What crosses every boundary (IPC, HTTP): a value, or an error with a code and a message naming the method. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
+export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'internal' | 'cancelled';
+
+export const METHOD_NAMES = Object.keys(api) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
+
+/** Validates an input against its method's schema; the message names the method and the field. */
+export function parseInput<M extends MethodName>(method: M, input: unknown): { ok: true; value: ParsedInput<M> } | { ok: false; message: string } {
+  const r = api[method].input.safeParse(input ?? {});
+  if (r.success) return { ok: true, value: r.data as ParsedInput<M> };
+  const issue = r.error.issues[0];
+  const field = issue.path.length ? issue.path.join('.') : '(input)';
+  return { ok: false, message: `${method}: field \`${field}\`: ${issue.message}` };
+}
+
+/** The service every shell calls: one function per method. */
+export type ApiHandlers = { [M in MethodName]: (input: ParsedInput<M>) => Output<M> | Promise<Output<M>> };
