@@ -13,45 +13,38 @@ export const NarrationSchema = z.looseObject({
 
 const letter = z.enum(['A', 'B', 'C', 'D']);
 
-/** A validation record of SEED-Bench-R1 / EgoPlan-Bench(2): lettered choices and a golden letter. */
-export const ValidationRecordSchema = z.looseObject({
-  sample_id: sampleId,
+/** The fields every benchmark record shares (SEED-Bench-R1 validation and training, EgoPlan-Bench(2)). */
+const RecordBase = z.looseObject({
   video_source: z.string().min(1),
   video_id: z.union([z.string(), z.number()]).optional(),
   video_basename: z.string().min(1),
   current_observation_basename: z.string().min(1),
   task_goal: z.string(),
   question: z.string(),
-  choice_a: z.string(),
-  choice_b: z.string(),
-  choice_c: z.string(),
-  choice_d: z.string(),
-  golden_choice_idx: letter,
-  answer: z.string().optional(),
   current_observation_frame: frame.optional(),
   task_progress_metadata: z.array(NarrationSchema),
   domain: z.string().optional(),
   scenario: z.string().optional(),
   task_start_frame: frame.optional(),
 });
+
+/** A validation record of SEED-Bench-R1 / EgoPlan-Bench(2): lettered choices and a golden letter. */
+export const ValidationRecordSchema = RecordBase.extend({
+  sample_id: sampleId,
+  choice_a: z.string(),
+  choice_b: z.string(),
+  choice_c: z.string(),
+  choice_d: z.string(),
+  golden_choice_idx: letter,
+  answer: z.string().optional(),
+});
 export type ValidationRecord = z.infer<typeof ValidationRecordSchema>;
 
 /** A training record: the correct answer's text plus negative answers, no lettered choices; sample_id optional. */
-export const TrainingRecordSchema = z.looseObject({
+export const TrainingRecordSchema = RecordBase.extend({
   sample_id: sampleId.optional(),
-  video_source: z.string().min(1),
-  video_id: z.union([z.string(), z.number()]).optional(),
-  video_basename: z.string().min(1),
-  current_observation_basename: z.string().min(1),
-  task_goal: z.string(),
-  question: z.string(),
   answer: z.string(),
   negative_answers: z.array(z.string()),
-  current_observation_frame: frame.optional(),
-  task_progress_metadata: z.array(NarrationSchema),
-  domain: z.string().optional(),
-  scenario: z.string().optional(),
-  task_start_frame: frame.optional(),
 });
 export type TrainingRecord = z.infer<typeof TrainingRecordSchema>;
 
