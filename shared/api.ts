@@ -32,6 +32,7 @@ export type LabelTarget = z.infer<typeof LabelTargetSchema>;
 
 // ---------- the response list ----------
 
+/** Every field narrows the list (AND). A list (levels, runs, methods, labels) matches any of its values; an empty list does not filter. */
 export const ResponseFilterSchema = z.object({
   levels: z.array(LevelSchema).optional(),
   runs: z.array(z.string()).optional(),
@@ -41,13 +42,18 @@ export const ResponseFilterSchema = z.object({
   disagreement: z.boolean().optional(),
   /** Responses carrying any of these labels (by key). */
   labels: z.array(labelKey).optional(),
-  /** The current annotator's verdict; 'none' = no verdict yet. */
+  /** The current annotator's verdict; 'none' = no verdict yet (or one that leaves `supports` unset). */
   verdict: z.enum(['yes', 'no', 'unclear', 'none']).optional(),
   review: ReviewStatusSchema.optional(),
   /** Responses this annotator tagged or gave a verdict. */
   annotator: z.string().optional(),
-  /** Full-text search in the chains (FTS5 query syntax; plain words are ANDed). */
+  /**
+   * Full-text search in the chains. Words are ANDed and matched as words (`can't`, `C.` are plain text, never syntax);
+   * "a phrase" in double quotes, `prefix*`, and upper-case OR / NOT between two terms work as in FTS5. Input with
+   * nothing searchable in it (only punctuation or quotes) does not filter.
+   */
   text: z.string().max(500).optional(),
+  /** One question's responses in every run and rollout: the sample id exactly (115 and "115" alike). */
   sampleId: z.string().optional(),
 });
 export type ResponseFilter = z.infer<typeof ResponseFilterSchema>;

@@ -14,6 +14,8 @@ export async function fileSha256(file: string): Promise<string> {
  * behind. This connection is the workspace's one writer, so nothing else writes while the transaction is open.
  */
 export async function inTransaction<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  // Inside a caller's transaction (an import job of several files, all or nothing) this is a savepoint instead.
+  if (db.inTransaction) return inSavepoint(db, work);
   db.exec('BEGIN IMMEDIATE');
   try {
     const value = await work();
@@ -21,6 +23,24 @@ export async function inTransaction<T>(db: Db, work: () => Promise<T>): Promise<
     return value;
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+let savepoints = 0;
+
+async function inSavepoint<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const name = `cotscope_${++savepoints}`;
+  db.exec(`SAVEPOINT ${name}`);
+  try {
+    const value = await work();
+    db.exec(`RELEASE ${name}`);
+    return value;
+  } catch (err) {
+    if (db.inTransaction) {
+      db.exec(`ROLLBACK TO ${name}`);
+      db.exec(`RELEASE ${name}`);
+    }
     throw err;
   }
 }

@@ -1,0 +1,37 @@
+// The one entry to the service: the Electron IPC handler, the HTTP server of browser mode and the tests all call
+// dispatch(). It checks the method exists, validates the input with the method's schema, and turns whatever happens
+// into the result envelope; every error message names the method.
+import { isMethodName, parseInput, type ApiErrorCode, type Result } from '../../shared/api.ts';
+import { CotscopeError } from './errors.ts';
+import type { Service } from './service.ts';
+
+/** CotscopeError codes that mean something more specific than "this input cannot be used". */
+const CODES: Record<string, ApiErrorCode> = {
+  not_found: 'not_found',
+  duplicate: 'conflict',
+  exists: 'conflict',
+  conflict: 'conflict',
+  cancelled: 'cancelled',
+};
+
+export async function dispatch(service: Service, method: string, input: unknown): Promise<Result<unknown>> {
+  if (!isMethodName(method)) {
+    return { ok: false, error: { code: 'not_found', message: `unknown method ${JSON.stringify(method)}` } };
+  }
+  const parsed = parseInput(method, input);
+  if (!parsed.ok) return { ok: false, error: { code: 'invalid_input', message: parsed.message } };
+  try {
+    const handler = service[method] as (input: unknown) => unknown;
+    const value = await handler.call(service, parsed.value);
+    return { ok: true, value };
+  } catch (err) {
+    return { ok: false, error: toApiError(method, err) };
+  }
+}
+
+export function toApiError(method: string, err: unknown): { code: ApiErrorCode; message: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  const named = message.startsWith(`${method}:`) ? message : `${method}: ${message}`;
+  if (err instanceof CotscopeError) return { code: CODES[err.code] ?? 'invalid_input', message: named };
+  return { code: 'internal', message: named };
+}

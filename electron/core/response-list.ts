@@ -1,0 +1,363 @@
+// The response list: filters and a sort turned into SQL that pages through indexes. Nothing here loads the whole list:
+// a page is one `LIMIT/OFFSET` query for ids and one query for those rows; the total is a separate COUNT.
+//
+// Every filter is a condition on `responses x` alone (joins only where a sort key needs one). Each statement reads
+// responses one of two ways, chosen from the total:
+//   covering   along the responses_list index (migration 0002), which holds every column the list filters and sorts
+//              on. Sorted by sample, this is the index's own order: a page stops after offset + limit matches.
+//   selective  SQLite starts from the most selective filter's own index (tags_label, verdicts_annotator, the FTS hits,
+//              responses_run_outcome, samples_sample_id) and sorts what it finds: best when the matches are few.
+// Measured at 1M responses (3 runs, 2,432 samples, bench/generate.ts chains; 2-core EPYC, warm cache), page + total:
+// default list 10 ms, one run's wrong answers 5 ms, offset 900,000 15 ms, a label or verdict 3–10 ms, sort by steps
+// or run 60–110 ms, by tag count ~300 ms, "no verdict yet" ~200 ms, a word in most chains alone 30–60 ms and with
+// other conditions 200–450 ms (collecting the hits). Locating a row costs about the same as its page.
+import { z } from 'zod';
+import type { Level, Method, ResponseFilter, ResponseRow, ReviewStatus, Supports } from '../../shared/api.ts';
+import { ResponseSortSchema } from '../../shared/api.ts';
+import { CotscopeError } from './errors.ts';
+import { ftsQuery } from './fts-query.ts';
+import { StatementCache } from './statements.ts';
+import type { Db } from './store.ts';
+
+export type ResponseSort = z.infer<typeof ResponseSortSchema>;
+export type SortOrder = 'asc' | 'desc';
+
+const TAG_COUNT = '(SELECT COUNT(*) FROM tags t WHERE t.response_id = x.id AND t.deleted_at IS NULL)';
+
+/**
+ * Sort keys, most significant first. Each list ends in keys that make the order total (no two rows compare equal),
+ * so pages never split ties differently between two queries, and `locate` can count the rows before one.
+ * `sample` is the list index's own order: samples in import order, then run, then rollout.
+ */
+const SORTS: Record<ResponseSort, { keys: string[]; join: Join }> = {
+  sample: { keys: ['x.sample_id', 'x.run_id', 'x.rollout'], join: '' },
+  run: { keys: ['r.name', 'x.sample_id', 'x.rollout'], join: 'r' },
+  level: { keys: ['s.level', 'x.sample_id', 'x.run_id', 'x.rollout'], join: 's' },
+  correct: { keys: ['x.correct', 'x.sample_id', 'x.run_id', 'x.rollout'], join: '' },
+  steps: { keys: ['x.step_count', 'x.sample_id', 'x.run_id', 'x.rollout'], join: '' },
+  tags: { keys: [TAG_COUNT, 'x.sample_id', 'x.run_id', 'x.rollout'], join: '' },
+};
+
+type Join = '' | 's' | 'r';
+const JOINS: Record<Join, string> = { '': '', s: ' JOIN samples s ON s.id = x.sample_id', r: ' JOIN runs r ON r.id = x.run_id' };
+
+/** A filter and sort, resolved against the workspace (run names, label keys, annotators) and ready to run. */
+export interface ListQuery {
+  join: Join;
+  /** Conditions other than the full-text search, ANDed. */
+  conditions: string[];
+  params: unknown[];
+  /** The FTS5 query of the text filter, or null. */
+  match: string | null;
+  keys: string[];
+  order: SortOrder;
+  /** Sorted by sample: the list index's own order. */
+  indexOrder: boolean;
+}
+
+export type Access = 'covering' | 'selective';
+
+/** One statement as the store runs it. */
+export interface PlannedQuery {
+  sql: string;
+  params: unknown[];
+  access: Access;
+}
+
+/**
+ * How much more a row found through a filter's own index costs than one step along the list index (a table lookup
+ * and a sorter insert against reading one index entry). Measured at 1M responses: 10 to 20.
+ */
+const SELECTIVE_COST = 10;
+
+/** Rows a page may check one by one against the full-text index (~40 µs each at 1M responses) before collecting. */
+const PROBE_STEPS = 2000;
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const bool = (b: boolean) => (b ? 1 : 0);
+
+interface RowOut {
+  id: number;
+  sample_id: string;
+  level: Level;
+  run: string;
+  method: Method;
+  rollout: number;
+  prediction: ResponseRow['prediction'];
+  golden: ResponseRow['golden'];
+  correct: number;
+  format_ok: number;
+  score_disagreement: number;
+  step_count: number;
+  tag_count: number;
+  supports: Supports | null;
+  review_status: ReviewStatus | null;
+  task_goal: string | null;
+}
+
+export class ResponseList {
+  private readonly cache: StatementCache;
+  private readonly runsByName;
+  private readonly runsByMethod;
+  private readonly labelIds;
+  private readonly annotatorId;
+  private readonly rowsById;
+  private readonly maxId;
+  private readonly ftsHits;
+
+  constructor(db: Db) {
+    this.cache = new StatementCache(db);
+    this.runsByName = db.prepare('SELECT id FROM runs WHERE name IN (SELECT value FROM json_each(?))').pluck();
+    this.runsByMethod = db.prepare('SELECT id FROM runs WHERE method IN (SELECT value FROM json_each(?))').pluck();
+    this.labelIds = db.prepare('SELECT id FROM labels WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id').pluck();
+    this.annotatorId = db.prepare('SELECT id FROM annotators WHERE name = ?').pluck();
+    this.maxId = db.prepare('SELECT MAX(id) FROM responses').pluck();
+    this.ftsHits = db.prepare('SELECT COUNT(*) FROM responses_fts WHERE responses_fts MATCH ?').pluck();
+    this.rowsById = db.prepare(
+      `SELECT x.id, s.sample_id, s.level, r.name AS run, r.method, x.rollout, x.prediction, s.golden, x.correct,
+              x.format_ok, x.score_disagreement, x.step_count, ${TAG_COUNT} AS tag_count, v.supports, v.review_status,
+              s.task_goal
+         FROM responses x
+         JOIN samples s ON s.id = x.sample_id
+         JOIN runs r ON r.id = x.run_id
+         LEFT JOIN verdicts v ON v.response_id = x.id AND v.annotator_id = ? AND v.deleted_at IS NULL
+        WHERE x.id IN (SELECT value FROM json_each(?))`,
+    );
+  }
+
+  /**
+   * Resolves a filter and sort. `me` is the current annotator's id, or null before their first tag or verdict (then
+   * nothing is judged yet). An empty list in the filter (no level ticked) means "not filtered"; names that match
+   * nothing (an unknown run, label or annotator) match no responses.
+   */
+  build(filter: ResponseFilter, sort: ResponseSort, order: SortOrder, me: number | null): ListQuery {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const never = () => conditions.push('0');
+
+    if (filter.levels?.length) {
+      conditions.push(`x.sample_id IN (SELECT id FROM samples WHERE level IN (${placeholders(filter.levels.length)}))`);
+      params.push(...filter.levels);
+    }
+    if (filter.runs?.length || filter.methods?.length) {
+      // Runs are few: names and methods become ids here, so the condition is on the indexed run_id.
+      let ids: number[] | null = null;
+      if (filter.runs?.length) ids = this.runsByName.all(JSON.stringify(filter.runs)) as number[];
+      if (filter.methods?.length) {
+        const byMethod = this.runsByMethod.all(JSON.stringify(filter.methods)) as number[];
+        ids = ids ? ids.filter((id) => byMethod.includes(id)) : byMethod;
+      }
+      if (!ids?.length) never();
+      else {
+        conditions.push(`x.run_id IN (${placeholders(ids.length)})`);
+        params.push(...ids.sort((a, b) => a - b));
+      }
+    }
+    if (filter.correct !== undefined) {
+      conditions.push('x.correct = ?');
+      params.push(bool(filter.correct));
+    }
+    if (filter.formatOk !== undefined) {
+      conditions.push('x.format_ok = ?');
+      params.push(bool(filter.formatOk));
+    }
+    if (filter.disagreement !== undefined) {
+      conditions.push('x.score_disagreement = ?');
+      params.push(bool(filter.disagreement));
+    }
+    if (filter.labels?.length) {
+      const ids = this.labelIds.all(JSON.stringify(filter.labels)) as number[];
+      if (ids.length === 0) never();
+      else {
+        // Answered by the partial index tags_label (label_id, response_id) WHERE deleted_at IS NULL alone.
+        conditions.push(`x.id IN (SELECT response_id FROM tags WHERE label_id IN (${placeholders(ids.length)}) AND deleted_at IS NULL)`);
+        params.push(...ids);
+      }
+    }
+    const judge = me ?? -1;
+    if (filter.verdict !== undefined) {
+      if (filter.verdict === 'none') {
+        conditions.push('x.id NOT IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports IS NOT NULL AND deleted_at IS NULL)');
+        params.push(judge);
+      } else {
+        conditions.push('x.id IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports = ? AND deleted_at IS NULL)');
+        params.push(judge, filter.verdict);
+      }
+    }
+    if (filter.review !== undefined) {
+      if (filter.review === 'todo') {
+        conditions.push("x.id NOT IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status <> 'todo' AND deleted_at IS NULL)");
+        params.push(judge);
+      } else {
+        conditions.push('x.id IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status = ? AND deleted_at IS NULL)');
+        params.push(judge, filter.review);
+      }
+    }
+    if (filter.annotator !== undefined) {
+      const id = this.annotatorId.get(filter.annotator.trim()) as number | undefined;
+      if (id === undefined) never();
+      else {
+        conditions.push(
+          'x.id IN (SELECT response_id FROM tags WHERE annotator_id = ? AND deleted_at IS NULL ' +
+            'UNION SELECT response_id FROM verdicts WHERE annotator_id = ? AND deleted_at IS NULL)',
+        );
+        params.push(id, id);
+      }
+    }
+    if (filter.sampleId !== undefined && filter.sampleId.trim() !== '') {
+      conditions.push('x.sample_id IN (SELECT id FROM samples WHERE sample_id = ?)');
+      params.push(filter.sampleId.trim());
+    }
+    const match = filter.text === undefined ? null : ftsQuery(filter.text);
+
+    const s = SORTS[sort];
+    return { join: s.join, conditions, params, match, keys: s.keys, order, indexOrder: sort === 'sample' };
+  }
+
+  /**
+   * The statements of one page, chosen by cost: walking the list index costs about (offset + limit) · N / total steps
+   * when sorted by sample (it stops after the page), N otherwise; starting from the filters costs about
+   * SELECTIVE_COST per row they find. `total` is the count's answer.
+   */
+  plan(q: ListQuery, offset: number, limit: number): { count: PlannedQuery | number; page: (total: number) => PlannedQuery } {
+    const n = this.size();
+    const hits = q.match === null ? 0 : (this.ftsHits.get(q.match) as number);
+    const count = this.countQuery(q, n, hits);
+    const page = (total: number): PlannedQuery => {
+      const found = Math.max(total, hits); // a text filter finds all its hits before the other conditions apply
+      const access: Access = q.indexOrder
+        ? (offset + limit) * n <= SELECTIVE_COST * total * found ? 'covering' : 'selective'
+        : found * SELECTIVE_COST > n ? 'covering' : 'selective';
+      // Walking in order near the top of the list, asking the full-text index about each row met is cheaper than
+      // first collecting every hit (which costs as much as the walk saves when the word is in most chains); deeper
+      // down, the walk meets too many rows for that.
+      const probe = access === 'covering' && q.indexOrder && ((offset + limit) * n) / Math.max(total, 1) <= PROBE_STEPS;
+      const where = this.where(q, probe ? 'probe' : 'collect');
+      return {
+        sql: `SELECT x.id ${this.from(q, access)} WHERE ${where.sql} ORDER BY ${this.orderBy(q, access)} LIMIT ? OFFSET ?`,
+        params: [...where.params, limit, offset],
+        access,
+      };
+    };
+    return { count, page };
+  }
+
+  page(q: ListQuery, offset: number, limit: number, me: number | null): { total: number; rows: ResponseRow[] } {
+    return this.guard(() => {
+      const plan = this.plan(q, offset, limit);
+      const total = this.total(plan.count);
+      if (total === 0 || offset >= total) return { total, rows: [] };
+      const page = plan.page(total);
+      const ids = this.cache.get(page.sql).pluck().all(...page.params) as number[];
+      return { total, rows: this.rows(ids, me) };
+    });
+  }
+
+  /** Position of response `id` in the list, or null when the filter leaves it out. */
+  locate(q: ListQuery, id: number): { index: number | null; total: number } {
+    return this.guard(() => {
+      const n = this.size();
+      const hits = q.match === null ? 0 : (this.ftsHits.get(q.match) as number);
+      const total = this.total(this.countQuery(q, n, hits));
+      const self = this.where(q, 'probe');
+      const keys = this.cache
+        .get(`SELECT ${q.keys.map((k, i) => `${k} AS k${i}`).join(', ')} ${this.from(q, 'selective')} WHERE x.id = ? AND ${self.sql}`)
+        .raw()
+        .get(id, ...self.params) as unknown[] | undefined;
+      if (!keys) return { index: null, total };
+      // The order is total, so the rows before this one are exactly those whose keys compare lower (higher when
+      // descending). Counting them reads every match, or the list index up to the row.
+      const access: Access = Math.max(total, hits) * SELECTIVE_COST > n ? 'covering' : 'selective';
+      const where = this.where(q, 'collect');
+      const before = this.cache
+        .get(
+          `SELECT COUNT(*) ${this.from(q, access)} WHERE ${where.sql} ` +
+            `AND (${q.keys.join(', ')}) ${q.order === 'desc' ? '>' : '<'} (${placeholders(q.keys.length)})`,
+        )
+        .pluck()
+        .get(...where.params, ...keys) as number;
+      return { index: before, total };
+    });
+  }
+
+  /** The count, or the number itself when the full-text index already knows it. */
+  private countQuery(q: ListQuery, n: number, hits: number): PlannedQuery | number {
+    if (q.match !== null && q.conditions.length === 0) return hits; // one FTS row per response
+    // SQLite counts from the narrowest index that answers the conditions. The trap is a full-text search that hits
+    // most chains, with other conditions: driven by its hits, each is a table lookup; the list index is cheaper.
+    const access: Access = q.match !== null && hits * SELECTIVE_COST > n ? 'covering' : 'selective';
+    const where = this.where(q, 'collect');
+    return { sql: `SELECT COUNT(*) ${this.from({ ...q, join: '' }, access)} WHERE ${where.sql}`, params: where.params, access };
+  }
+
+  private total(count: PlannedQuery | number): number {
+    return typeof count === 'number' ? count : (this.cache.get(count.sql).pluck().get(...count.params) as number);
+  }
+
+  private where(q: ListQuery, text: 'collect' | 'probe'): { sql: string; params: unknown[] } {
+    const conditions = [...q.conditions];
+    const params = [...q.params];
+    if (q.match !== null) {
+      conditions.push(
+        text === 'collect'
+          ? 'x.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)'
+          : 'EXISTS (SELECT 1 FROM responses_fts WHERE responses_fts MATCH ? AND rowid = x.id)',
+      );
+      params.push(q.match);
+    }
+    return { sql: conditions.length ? conditions.join(' AND ') : '1', params };
+  }
+
+  private from(q: Pick<ListQuery, 'join'>, access: Access): string {
+    return `FROM responses x${access === 'covering' ? ' INDEXED BY responses_list' : ''}${JOINS[q.join]}`;
+  }
+
+  private orderBy(q: ListQuery, access: Access): string {
+    const dir = q.order === 'desc' ? ' DESC' : '';
+    // Gathering, `+` keeps SQLite from walking an index for the order instead of starting from the filter's index.
+    const plus = access === 'selective' && q.indexOrder ? '+' : '';
+    return q.keys.map((k) => plus + k + dir).join(', ');
+  }
+
+  /** About how many responses there are: ids only grow. */
+  private size(): number {
+    return (this.maxId.get() as number | null) ?? 0;
+  }
+
+  private rows(ids: number[], me: number | null): ResponseRow[] {
+    if (ids.length === 0) return [];
+    const byId = new Map<number, ResponseRow>();
+    for (const r of this.rowsById.all(me ?? -1, JSON.stringify(ids)) as RowOut[]) {
+      byId.set(r.id, {
+        id: r.id,
+        sampleId: r.sample_id,
+        level: r.level,
+        run: r.run,
+        method: r.method,
+        rollout: r.rollout,
+        prediction: r.prediction,
+        golden: r.golden,
+        correct: r.correct === 1,
+        formatOk: r.format_ok === 1,
+        disagreement: r.score_disagreement === 1,
+        stepCount: r.step_count,
+        tagCount: r.tag_count,
+        supports: r.supports ?? null,
+        reviewStatus: r.review_status ?? 'todo',
+        taskGoal: r.task_goal,
+      });
+    }
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** ftsQuery makes any text safe; should FTS5 still refuse one, the user hears about the field, not an internal error. */
+  private guard<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      const msg = (err as Error).message ?? '';
+      if (/fts5/i.test(msg)) throw new CotscopeError(`field \`filter.text\`: cannot search for this text (${msg})`, 'invalid');
+      throw err;
+    }
+  }
+}
