@@ -12,6 +12,7 @@ import { ImportRefused, importRun } from '../core/import-run.ts';
 import { computeStats, formatStats } from '../core/stats.ts';
 import { openStore, type Store } from '../core/store.ts';
 import { VERSION } from '../core/version.ts';
+import { startServer } from '../server/server.ts';
 
 const SKIPS_SHOWN = 50;
 
@@ -223,7 +224,41 @@ export function buildProgram(): Command {
       );
     });
 
+  program
+    .command('serve')
+    .description('browser mode: serve the app and its API on localhost (open the printed URL; it carries the access token)')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--host <host>', 'interface to bind (anything but loopback needs --token)', '127.0.0.1')
+    .option('--token <token>', 'access token (default: a random one, printed in the URL)')
+    .option('--annotator <name>', 'who the annotations are by')
+    .action(async (opts: { port: number; host: string; token?: string; annotator?: string }, cmd: Command) => {
+      const db = requireDb(cmd);
+      const server = await startServer({ dbFile: db, port: opts.port, host: opts.host, token: opts.token, annotator: opts.annotator });
+      out(`cotscope serving ${server.workspace} at ${server.url}`);
+      // Ctrl-C or a service manager's SIGTERM: stop listening, then close the workspace cleanly. A second signal
+      // while closing gives up waiting.
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          const force = () => process.exit(130);
+          process.once('SIGINT', force);
+          process.once('SIGTERM', force);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.close();
+    });
+
   return program;
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new CotscopeError(`--port ${v}: expected a number from 0 to 65535`, 'usage');
+  return n;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -43,7 +43,7 @@ describe('cotscope CLI', () => {
     const db = path.join(dir, 'session.db');
     const init = cotscope('--db', db, 'init');
     expect(init.code).toBe(0);
-    expect(init.stdout).toMatch(/created workspace .*session\.db \(schema version 1\)/);
+    expect(init.stdout).toMatch(/created workspace .*session\.db \(schema version \d+\)/);
     expect(cotscope('--db', db, 'init').stdout).toMatch(/is up to date/);
 
     const bench = cotscope(
