@@ -1,0 +1,217 @@
+import { useEffect, useState } from 'react';
+import type { Level, Method, ResponseFilter } from '../../../../shared/api.ts';
+import { activeFilterCount, useFilters } from '../../stores/filters.ts';
+import { useWorkspace } from '../../stores/workspace.ts';
+import { Swatch } from '../../ui/Badge.tsx';
+
+const LEVELS: Level[] = ['L1', 'L2', 'L3', 'train'];
+const METHODS: Method[] = ['rl', 'sft', 'base', 'other'];
+
+function toggle<T>(list: T[] | undefined, v: T): T[] | undefined {
+  const cur = list ?? [];
+  const next = cur.includes(v) ? cur.filter((x) => x !== v) : [...cur, v];
+  return next.length ? next : undefined;
+}
+
+function triState(v: boolean | undefined): string {
+  return v === undefined ? '' : v ? 'yes' : 'no';
+}
+function fromTri(v: string): boolean | undefined {
+  return v === '' ? undefined : v === 'yes';
+}
+
+/** The filters of the library; each change is written to the URL hash and reloads the list from the top. */
+export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
+  const filter = useFilters((s) => s.filter);
+  const setFilter = useFilters((s) => s.setFilter);
+  const runs = useWorkspace((s) => s.runs);
+  const labels = useWorkspace((s) => s.labels);
+  const annotator = useWorkspace((s) => s.session?.annotator);
+
+  // The search box and sample id are typed: apply them when the typing pauses.
+  const [text, setText] = useState(filter.text ?? '');
+  const [sample, setSample] = useState(filter.sampleId ?? '');
+  useEffect(() => setText(filter.text ?? ''), [filter.text]);
+  useEffect(() => setSample(filter.sampleId ?? ''), [filter.sampleId]);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      const v = text.trim() || undefined;
+      if (v !== useFilters.getState().filter.text) setFilter({ text: v });
+    }, 300);
+    return () => clearTimeout(t);
+  }, [text, setFilter]);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      const v = sample.trim() || undefined;
+      if (v !== useFilters.getState().filter.sampleId) setFilter({ sampleId: v });
+    }, 300);
+    return () => clearTimeout(t);
+  }, [sample, setFilter]);
+
+  const set = (patch: Partial<ResponseFilter>) => setFilter(patch);
+  const n = activeFilterCount(filter);
+
+  return (
+    <aside className="filters" aria-label="Filters" data-testid="filters">
+      <div className="filters-head">
+        <span className="section-title">Filters</span>
+        {n > 0 && (
+          <button className="link" onClick={() => useFilters.getState().reset()} data-testid="filter-reset">
+            clear {n}
+          </button>
+        )}
+      </div>
+
+      <label className="field">
+        <span className="field-label">Search the chains</span>
+        <input
+          ref={searchRef}
+          className="input"
+          type="search"
+          placeholder="words… (/ to focus)"
+          value={text}
+          maxLength={500}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') setFilter({ text: text.trim() || undefined });
+          }}
+          data-testid="filter-text"
+        />
+      </label>
+
+      <fieldset className="field">
+        <legend className="field-label">Level</legend>
+        <div className="chips">
+          {LEVELS.map((l) => (
+            <label key={l} className={`chip${filter.levels?.includes(l) ? ' on' : ''}`}>
+              <input type="checkbox" checked={!!filter.levels?.includes(l)} onChange={() => set({ levels: toggle(filter.levels, l) })} data-testid={`filter-level-${l}`} />
+              {l}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <fieldset className="field">
+        <legend className="field-label">Method</legend>
+        <div className="chips">
+          {METHODS.map((m) => (
+            <label key={m} className={`chip${filter.methods?.includes(m) ? ' on' : ''}`}>
+              <input type="checkbox" checked={!!filter.methods?.includes(m)} onChange={() => set({ methods: toggle(filter.methods, m) })} data-testid={`filter-method-${m}`} />
+              {m.toUpperCase()}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <fieldset className="field">
+        <legend className="field-label">Run</legend>
+        <div className="check-list" data-testid="filter-runs">
+          {runs.length === 0 && <span className="muted small">No runs imported</span>}
+          {runs.map((r) => (
+            <label key={r.id} className="check" title={`${r.responses.toLocaleString()} responses · ${r.levels.join(', ')}`}>
+              <input type="checkbox" checked={!!filter.runs?.includes(r.name)} onChange={() => set({ runs: toggle(filter.runs, r.name) })} data-testid={`filter-run-${r.name}`} />
+              <span className="check-text">{r.name}</span>
+              <span className="muted small">{r.method}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <div className="field-row">
+        <label className="field">
+          <span className="field-label">Answer</span>
+          <select className="select" value={triState(filter.correct)} onChange={(e) => (set({ correct: fromTri(e.target.value) }), e.currentTarget.blur())} data-testid="filter-correct">
+            <option value="">any</option>
+            <option value="yes">✓ correct</option>
+            <option value="no">✗ wrong</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Format</span>
+          <select
+            className="select"
+            value={filter.formatOk === undefined ? '' : filter.formatOk ? 'ok' : 'error'}
+            onChange={(e) => (set({ formatOk: e.target.value === '' ? undefined : e.target.value === 'ok' }), e.currentTarget.blur())}
+            data-testid="filter-format"
+          >
+            <option value="">any</option>
+            <option value="ok">well-formed</option>
+            <option value="error">format error</option>
+          </select>
+        </label>
+      </div>
+
+      <div className="field-row">
+        <label className="field">
+          <span className="field-label">Score vs file</span>
+          <select className="select" value={triState(filter.disagreement)} onChange={(e) => (set({ disagreement: fromTri(e.target.value) }), e.currentTarget.blur())} data-testid="filter-disagreement">
+            <option value="">any</option>
+            <option value="yes">disagree</option>
+            <option value="no">agree</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Review</span>
+          <select
+            className="select"
+            value={filter.review ?? ''}
+            onChange={(e) => (set({ review: (e.target.value || undefined) as ResponseFilter['review'] }), e.currentTarget.blur())}
+            data-testid="filter-review"
+          >
+            <option value="">any</option>
+            <option value="todo">to do</option>
+            <option value="done">done</option>
+            <option value="skipped">skipped</option>
+          </select>
+        </label>
+      </div>
+
+      <div className="field-row">
+        <label className="field">
+          <span className="field-label">My verdict</span>
+          <select
+            className="select"
+            value={filter.verdict ?? ''}
+            onChange={(e) => (set({ verdict: (e.target.value || undefined) as ResponseFilter['verdict'] }), e.currentTarget.blur())}
+            data-testid="filter-verdict"
+          >
+            <option value="">any</option>
+            <option value="yes">supports</option>
+            <option value="no">does not support</option>
+            <option value="unclear">unclear</option>
+            <option value="none">no verdict yet</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Sample id</span>
+          <input className="input" value={sample} onChange={(e) => setSample(e.target.value)} placeholder="e.g. 2051" data-testid="filter-sample" />
+        </label>
+      </div>
+
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={!!filter.annotator}
+          disabled={!annotator}
+          onChange={(e) => (set({ annotator: e.target.checked ? annotator : undefined }), e.currentTarget.blur())}
+          data-testid="filter-mine"
+        />
+        <span className="check-text">Only responses I annotated{filter.annotator && filter.annotator !== annotator ? ` (${filter.annotator})` : ''}</span>
+      </label>
+
+      <fieldset className="field">
+        <legend className="field-label">Has label</legend>
+        <div className="check-list" data-testid="filter-labels">
+          {labels.map((l) => (
+            <label key={l.key} className="check" title={l.description}>
+              <input type="checkbox" checked={!!filter.labels?.includes(l.key)} onChange={() => set({ labels: toggle(filter.labels, l.key) })} data-testid={`filter-label-${l.key}`} />
+              <Swatch color={l.color} />
+              <span className={`check-text${l.retired ? ' retired' : ''}`}>{l.name}</span>
+              <span className="muted small num">{l.tagCount || ''}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </aside>
+  );
+}

@@ -1,0 +1,357 @@
+// The hotkey map: every key binding of the app comes from BINDINGS below (plus each label's own hotkey from the
+// taxonomy), and the help overlay lists exactly this table. Views register what an action does with useHotkeys();
+// one keydown listener (installHotkeys) finds the action for a key press and runs the active view's handler.
+import { useEffect, useRef } from 'react';
+import type { Label } from '../../shared/api.ts';
+
+export type Scope = 'global' | 'library' | 'workbench';
+
+export type ActionId =
+  // anywhere
+  | 'help'
+  | 'escape'
+  | 'undo'
+  | 'redo'
+  | 'settings'
+  // library
+  | 'listDown'
+  | 'listUp'
+  | 'listOpen'
+  | 'listTop'
+  | 'listBottom'
+  | 'listSearch'
+  // workbench: steps and selection
+  | 'stepDown'
+  | 'stepUp'
+  | 'extendDown'
+  | 'extendUp'
+  | 'palette'
+  | 'markIn'
+  | 'markOut'
+  | 'clearMarks'
+  // workbench: tags
+  | 'note'
+  | 'severityMinor'
+  | 'severityMajor'
+  | 'severityCritical'
+  | 'nextTag'
+  | 'prevTag'
+  | 'deleteTag'
+  // workbench: verdict and review
+  | 'verdictYes'
+  | 'verdictNo'
+  | 'verdictUnclear'
+  | 'reviewDone'
+  | 'reviewSkipped'
+  | 'reviewTodo'
+  // workbench: navigation
+  | 'nextResponse'
+  | 'prevResponse'
+  | 'nextUnreviewed'
+  // workbench: player
+  | 'playPause'
+  | 'frameBack'
+  | 'frameForward'
+  | 'secondBack'
+  | 'secondForward'
+  | 'slower'
+  | 'faster';
+
+export interface Binding {
+  id: ActionId;
+  /** Key descriptors: modifiers joined with '+', then the key: 'j', 'shift+j', 'mod+shift+z', 'space', '?'. */
+  keys: string[];
+  scope: Scope;
+  group: string;
+  description: string;
+}
+
+export const BINDINGS: readonly Binding[] = [
+  { id: 'help', keys: ['?', 'h'], scope: 'global', group: 'Anywhere', description: 'Show / hide this list of hotkeys' },
+  { id: 'escape', keys: ['escape'], scope: 'global', group: 'Anywhere', description: 'Close an overlay; in the workbench clear the selection, then back to the library' },
+  { id: 'undo', keys: ['mod+z'], scope: 'global', group: 'Anywhere', description: 'Undo the last annotation action' },
+  { id: 'redo', keys: ['mod+shift+z', 'ctrl+y'], scope: 'global', group: 'Anywhere', description: 'Redo' },
+  { id: 'settings', keys: ['mod+,'], scope: 'global', group: 'Anywhere', description: 'Open settings' },
+
+  { id: 'listDown', keys: ['j', 'arrowdown'], scope: 'library', group: 'Library', description: 'Next row' },
+  { id: 'listUp', keys: ['k', 'arrowup'], scope: 'library', group: 'Library', description: 'Previous row' },
+  { id: 'listOpen', keys: ['enter'], scope: 'library', group: 'Library', description: 'Open the row in the workbench (or double-click)' },
+  { id: 'listTop', keys: ['home'], scope: 'library', group: 'Library', description: 'First row' },
+  { id: 'listBottom', keys: ['end'], scope: 'library', group: 'Library', description: 'Last row' },
+  { id: 'listSearch', keys: ['/'], scope: 'library', group: 'Library', description: 'Focus the search box' },
+
+  { id: 'stepDown', keys: ['j', 'arrowdown'], scope: 'workbench', group: 'Steps & selection', description: 'Step cursor down (click a step)' },
+  { id: 'stepUp', keys: ['k', 'arrowup'], scope: 'workbench', group: 'Steps & selection', description: 'Step cursor up' },
+  { id: 'extendDown', keys: ['shift+j', 'shift+arrowdown'], scope: 'workbench', group: 'Steps & selection', description: 'Extend the step selection down (shift-click)' },
+  { id: 'extendUp', keys: ['shift+k', 'shift+arrowup'], scope: 'workbench', group: 'Steps & selection', description: 'Extend the step selection up' },
+  { id: 'palette', keys: ['t'], scope: 'workbench', group: 'Steps & selection', description: 'Tag with a label chosen by name (type to filter, Enter)' },
+  { id: 'markIn', keys: ['i'], scope: 'workbench', group: 'Steps & selection', description: 'Set the pending tag’s video in-time to the playhead' },
+  { id: 'markOut', keys: ['o'], scope: 'workbench', group: 'Steps & selection', description: 'Set the pending tag’s video out-time to the playhead' },
+  { id: 'clearMarks', keys: ['c'], scope: 'workbench', group: 'Steps & selection', description: 'Clear in/out times, the text selection and the step range (a tag uses up the first two)' },
+
+  { id: 'note', keys: ['n'], scope: 'workbench', group: 'Tags', description: 'Write a note on the selected (else the last) tag' },
+  { id: 'severityMinor', keys: ['shift+1'], scope: 'workbench', group: 'Tags', description: 'Severity: minor' },
+  { id: 'severityMajor', keys: ['shift+2'], scope: 'workbench', group: 'Tags', description: 'Severity: major' },
+  { id: 'severityCritical', keys: ['shift+3'], scope: 'workbench', group: 'Tags', description: 'Severity: critical' },
+  { id: 'nextTag', keys: ['e'], scope: 'workbench', group: 'Tags', description: 'Select the next tag (seeks the video to its time range)' },
+  { id: 'prevTag', keys: ['shift+e'], scope: 'workbench', group: 'Tags', description: 'Select the previous tag' },
+  { id: 'deleteTag', keys: ['delete', 'backspace'], scope: 'workbench', group: 'Tags', description: 'Delete the selected tag' },
+
+  { id: 'verdictYes', keys: ['y'], scope: 'workbench', group: 'Verdict & review', description: 'Reasoning supports the answer: yes' },
+  { id: 'verdictNo', keys: ['x'], scope: 'workbench', group: 'Verdict & review', description: 'Reasoning supports the answer: no' },
+  { id: 'verdictUnclear', keys: ['m'], scope: 'workbench', group: 'Verdict & review', description: 'Reasoning supports the answer: unclear (maybe)' },
+  { id: 'reviewDone', keys: ['d'], scope: 'workbench', group: 'Verdict & review', description: 'Review status: done' },
+  { id: 'reviewSkipped', keys: ['s'], scope: 'workbench', group: 'Verdict & review', description: 'Review status: skipped' },
+  { id: 'reviewTodo', keys: ['r'], scope: 'workbench', group: 'Verdict & review', description: 'Review status: back to to-do' },
+
+  { id: 'nextResponse', keys: [']'], scope: 'workbench', group: 'Navigate', description: 'Next response in the list' },
+  { id: 'prevResponse', keys: ['['], scope: 'workbench', group: 'Navigate', description: 'Previous response in the list' },
+  { id: 'nextUnreviewed', keys: ['u'], scope: 'workbench', group: 'Navigate', description: 'Next response still to review' },
+
+  { id: 'playPause', keys: ['space'], scope: 'workbench', group: 'Video', description: 'Play / pause' },
+  { id: 'frameBack', keys: [','], scope: 'workbench', group: 'Video', description: 'Back one frame' },
+  { id: 'frameForward', keys: ['.'], scope: 'workbench', group: 'Video', description: 'Forward one frame' },
+  { id: 'secondBack', keys: ['shift+,', 'arrowleft'], scope: 'workbench', group: 'Video', description: 'Back one second' },
+  { id: 'secondForward', keys: ['shift+.', 'arrowright'], scope: 'workbench', group: 'Video', description: 'Forward one second' },
+  { id: 'slower', keys: ['-'], scope: 'workbench', group: 'Video', description: 'Slower playback' },
+  { id: 'faster', keys: ['='], scope: 'workbench', group: 'Video', description: 'Faster playback' },
+];
+
+/** A label's hotkey fires in the workbench with no modifier. */
+export const LABEL_HOTKEY_GROUP = 'Labels (tag the selection)';
+
+// ---------- matching ----------
+
+interface Descriptor {
+  key: string;
+  shift: boolean;
+  ctrl: boolean;
+  alt: boolean;
+  meta: boolean;
+  /** ctrl on Linux/Windows, cmd on macOS (either is accepted). */
+  mod: boolean;
+}
+
+const parsed = new Map<string, Descriptor>();
+
+function parse(desc: string): Descriptor {
+  const hit = parsed.get(desc);
+  if (hit) return hit;
+  // '+' as the key itself is written 'plus'; a trailing ',' / '.' after 'shift+' is the key.
+  const parts = desc.split('+');
+  const key = parts.pop() as string;
+  const d: Descriptor = { key, shift: false, ctrl: false, alt: false, meta: false, mod: false };
+  for (const p of parts) {
+    if (p === 'shift' || p === 'ctrl' || p === 'alt' || p === 'meta' || p === 'mod') d[p] = true;
+  }
+  parsed.set(desc, d);
+  return d;
+}
+
+const CODE_KEYS: Record<string, string> = {
+  Comma: ',',
+  Period: '.',
+  Slash: '/',
+  BracketLeft: '[',
+  BracketRight: ']',
+  Minus: '-',
+  Equal: '=',
+  Space: 'space',
+  Backslash: '\\',
+  Semicolon: ';',
+  Quote: "'",
+  Backquote: '`',
+};
+
+/** The physical key without shift: 'KeyJ' → 'j', 'Digit1' → '1', 'Comma' → ','. Layout-independent for letters. */
+function baseKey(e: KeyboardEvent): string {
+  const c = e.code ?? '';
+  let m = /^Key([A-Z])$/.exec(c);
+  if (m) return m[1].toLowerCase();
+  m = /^Digit([0-9])$/.exec(c);
+  if (m) return m[1];
+  if (CODE_KEYS[c]) return CODE_KEYS[c];
+  const k = e.key ?? '';
+  if (k === ' ') return 'space';
+  return k.toLowerCase();
+}
+
+function modsMatch(e: KeyboardEvent, d: Descriptor): boolean {
+  if (d.mod) {
+    if (!(e.ctrlKey || e.metaKey)) return false;
+  } else if (e.ctrlKey !== d.ctrl || e.metaKey !== d.meta) return false;
+  return e.altKey === d.alt;
+}
+
+export function matchesKey(e: KeyboardEvent, desc: string): boolean {
+  const d = parse(desc);
+  if (!modsMatch(e, d)) return false;
+  if (baseKey(e) === d.key && e.shiftKey === d.shift) return true;
+  // Symbols typed as characters ('?' is shift+/ on one layout, something else on another): match the character.
+  if (!d.shift && d.key.length === 1 && !/[a-z0-9]/.test(d.key) && e.key === d.key) return true;
+  return false;
+}
+
+export function findAction(e: KeyboardEvent, scopes: readonly Scope[]): ActionId | null {
+  for (const scope of scopes) {
+    for (const b of BINDINGS) {
+      if (b.scope !== scope) continue;
+      if (b.keys.some((k) => matchesKey(e, k))) return b.id;
+    }
+  }
+  return null;
+}
+
+/** The label whose hotkey this is (plain key, no modifiers), among labels not retired. */
+export function findLabelHotkey(e: KeyboardEvent, labels: readonly Label[]): Label | null {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return null;
+  const k = baseKey(e);
+  return labels.find((l) => !l.retired && l.hotkey === k) ?? null;
+}
+
+/** Plain single keys the workbench already uses; a label hotkey must not be one of them. */
+export function reservedWorkbenchKeys(): Set<string> {
+  const s = new Set<string>();
+  for (const b of BINDINGS) {
+    if (b.scope === 'library') continue;
+    for (const k of b.keys) if (/^[a-z0-9]$/.test(k)) s.add(k);
+  }
+  return s;
+}
+
+export function bindingFor(id: ActionId): Binding {
+  return BINDINGS.find((b) => b.id === id) as Binding;
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
+const KEY_NAMES: Record<string, string> = {
+  arrowdown: '↓',
+  arrowup: '↑',
+  arrowleft: '←',
+  arrowright: '→',
+  escape: 'Esc',
+  enter: 'Enter',
+  space: 'Space',
+  delete: 'Del',
+  backspace: '⌫',
+  home: 'Home',
+  end: 'End',
+};
+
+/** For display: 'mod+shift+z' → 'Ctrl Shift Z' (or ⌘⇧Z on macOS). */
+export function formatKey(desc: string): string {
+  const d = parse(desc);
+  const parts: string[] = [];
+  if (d.mod) parts.push(isMac ? '⌘' : 'Ctrl');
+  if (d.ctrl) parts.push(isMac ? '⌃' : 'Ctrl');
+  if (d.meta) parts.push(isMac ? '⌘' : 'Meta');
+  if (d.alt) parts.push(isMac ? '⌥' : 'Alt');
+  if (d.shift) parts.push(isMac ? '⇧' : 'Shift');
+  parts.push(KEY_NAMES[d.key] ?? (d.key.length === 1 ? d.key.toUpperCase() : d.key));
+  return parts.join(isMac ? '' : '+');
+}
+
+/** Short hint for a button's title: 'Undo (Ctrl+Z)'. */
+export function hint(id: ActionId): string {
+  const b = bindingFor(id);
+  return `${b.description} (${b.keys.map(formatKey).join(' / ')})`;
+}
+
+// ---------- dispatch ----------
+
+export type Handlers = Partial<Record<ActionId, (e: KeyboardEvent) => void | boolean>> & {
+  /** A label hotkey was pressed. */
+  label?: (label: Label, e: KeyboardEvent) => void;
+};
+
+interface Registration {
+  scope: Scope;
+  handlers: { current: Handlers };
+}
+
+const registrations: Registration[] = [];
+let labelSource: () => readonly Label[] = () => [];
+/** An overlay (help, palette, dialog) takes the keyboard: only its own handler and Esc run. */
+let overlayHandler: ((e: KeyboardEvent) => boolean) | null = null;
+
+export function setLabelSource(fn: () => readonly Label[]): void {
+  labelSource = fn;
+}
+
+export function setOverlayHandler(fn: ((e: KeyboardEvent) => boolean) | null): void {
+  overlayHandler = fn;
+}
+
+/** Registers what actions do while the calling component is mounted. The latest registration of a scope wins. */
+export function useHotkeys(scope: Scope, handlers: Handlers): void {
+  const ref = useRef(handlers);
+  ref.current = handlers;
+  useEffect(() => {
+    const reg: Registration = { scope, handlers: ref };
+    registrations.push(reg);
+    return () => {
+      const i = registrations.indexOf(reg);
+      if (i >= 0) registrations.splice(i, 1);
+    };
+  }, [scope]);
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    return !['checkbox', 'radio', 'button', 'submit', 'range', 'color'].includes(type);
+  }
+  return false;
+}
+
+function onKeyDown(e: KeyboardEvent): void {
+  if (e.defaultPrevented || e.isComposing) return;
+  if (overlayHandler) {
+    if (overlayHandler(e)) e.preventDefault();
+    return;
+  }
+  if (isTyping(e.target)) {
+    if (e.key === 'Escape') (e.target as HTMLElement).blur();
+    return;
+  }
+  // Newest registration first: a view's handlers beat the app shell's.
+  const active = [...registrations].reverse();
+  const scopes = [...new Set(active.map((r) => r.scope))];
+  // View scopes before global, so Escape etc. can be overridden by a view.
+  scopes.sort((a, b) => (a === 'global' ? 1 : 0) - (b === 'global' ? 1 : 0));
+  for (const scope of scopes) {
+    // A view may take over a global key (Esc in the workbench clears the selection before going back).
+    const id = findAction(e, scope === 'global' ? ['global'] : [scope, 'global']);
+    if (id) {
+      for (const r of active) {
+        if (r.scope !== scope) continue;
+        const h = r.handlers.current[id];
+        if (h && h(e) !== false) {
+          e.preventDefault();
+          return;
+        }
+      }
+    }
+    if (scope === 'workbench') {
+      const label = findLabelHotkey(e, labelSource());
+      if (label) {
+        const r = active.find((x) => x.scope === 'workbench' && x.handlers.current.label);
+        if (r?.handlers.current.label) {
+          r.handlers.current.label(label, e);
+          e.preventDefault();
+          return;
+        }
+      }
+    }
+  }
+}
+
+export function installHotkeys(): () => void {
+  window.addEventListener('keydown', onKeyDown);
+  return () => window.removeEventListener('keydown', onKeyDown);
+}

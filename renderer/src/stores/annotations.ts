@@ -1,0 +1,163 @@
+// Annotation actions: tags, verdicts, review status, undo/redo. Each is committed the moment it is made (no save
+// button); `saving`/`savedAt` drive the small "saved" indicator in the header.
+import type { Input, Label, ReviewStatus, Severity, Supports, Tag } from '../../../shared/api.ts';
+import { call, shown } from '../api.ts';
+import { createStore } from './create-store.ts';
+import { useList } from './list.ts';
+import { useRoute } from './route.ts';
+import { notify } from './notifications.ts';
+import { pendingTime, selectedSteps, useWorkbench } from './workbench.ts';
+import { useWorkspace } from './workspace.ts';
+
+interface AnnotationsState {
+  saving: number;
+  savedAt: number | null;
+
+  tagWith(label: Label): Promise<Tag | undefined>;
+  updateTag(uuid: string, patch: Omit<Input<'updateTag'>, 'uuid'>): Promise<void>;
+  deleteTag(uuid: string): Promise<void>;
+  setSupports(supports: Supports | null): Promise<void>;
+  setReview(status: ReviewStatus): Promise<void>;
+  setSeverity(uuid: string, severity: Severity | null): Promise<void>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+}
+
+export const useAnnotations = createStore<AnnotationsState>('annotations', (set, get) => {
+  async function mutate<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    set({ saving: get().saving + 1 });
+    try {
+      const v = await fn();
+      set({ savedAt: Date.now() });
+      useWorkspace.getState().setUndoState(true, false);
+      return v;
+    } catch (e) {
+      shown(e);
+      return undefined;
+    } finally {
+      set({ saving: get().saving - 1 });
+    }
+  }
+
+  /** Keeps the library's cached row in step (the library also re-fetches what it holds when it reappears). */
+  function syncTagCount(responseId: number) {
+    const wb = useWorkbench.getState();
+    if (wb.detail?.id === responseId) useList.getState().patchRow(responseId, { tagCount: wb.detail.tags.length });
+  }
+
+  /** 'tag.create' → 'new tag': the service's action names, in words. */
+  function actionText(action: string | null): string {
+    const words: Record<string, string> = {
+      'tag.create': 'new tag',
+      'tag.update': 'tag edit',
+      'tag.delete': 'tag deletion',
+      'verdict.set': 'verdict / review status',
+    };
+    return action ? (words[action] ?? action.replace(/[._]/g, ' ')) : 'last action';
+  }
+
+  async function undoRedo(kind: 'undo' | 'redo') {
+    set({ saving: get().saving + 1 });
+    try {
+      const r = await call(kind, {});
+      useWorkspace.getState().setUndoState(r.canUndo, r.canRedo);
+      set({ savedAt: Date.now() });
+      if (useRoute.getState().view.name === 'library' && r.responseId !== null) useList.getState().refresh();
+      const wb = useWorkbench.getState();
+      if (r.responseId === null) {
+        notify('info', kind === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+      } else if (r.responseId === wb.responseId) {
+        await wb.reload();
+        const d = useWorkbench.getState().detail;
+        if (d) useList.getState().patchRow(d.id, { tagCount: d.tags.length, supports: d.mine?.supports ?? null, reviewStatus: d.mine?.reviewStatus ?? 'todo' });
+        notify('info', `${kind === 'undo' ? 'Undone' : 'Redone'}: ${actionText(r.action)}`);
+      } else {
+        notify('info', `${kind === 'undo' ? 'Undone' : 'Redone'}: ${actionText(r.action)} on response #${r.responseId}`);
+      }
+    } catch (e) {
+      shown(e);
+    } finally {
+      set({ saving: get().saving - 1 });
+    }
+  }
+
+  return {
+    saving: 0,
+    savedAt: null,
+
+    async tagWith(label) {
+      const wb = useWorkbench.getState();
+      const d = wb.detail;
+      if (!d) return undefined;
+      const input: Input<'createTag'> = { responseId: d.id, label: label.key };
+      if (label.target !== 'response') {
+        const steps = selectedSteps(wb);
+        if (steps) input.steps = steps;
+        if (wb.span) input.span = wb.span;
+      }
+      const time = pendingTime(wb);
+      if (time) input.time = time;
+      // A tag uses up the text selection and the in/out marks (the step cursor and range stay). They are cleared now,
+      // before the call returns, so a second key pressed right after cannot pick them up again; a failed call puts
+      // them back.
+      const used = { span: wb.span, pendingIn: wb.pendingIn, pendingOut: wb.pendingOut };
+      useWorkbench.setState({ span: null, pendingIn: null, pendingOut: null });
+      window.getSelection()?.removeAllRanges();
+      const tag = await mutate(() => call('createTag', input));
+      if (tag) {
+        useWorkbench.getState().putTag(tag, true);
+        syncTagCount(d.id);
+      } else if (useWorkbench.getState().detail?.id === d.id) {
+        useWorkbench.setState(used);
+      }
+      return tag;
+    },
+
+    async updateTag(uuid, patch) {
+      const tag = await mutate(() => call('updateTag', { uuid, ...patch }));
+      if (tag) useWorkbench.getState().putTag(tag);
+    },
+
+    async setSeverity(uuid, severity) {
+      await get().updateTag(uuid, { severity });
+    },
+
+    async deleteTag(uuid) {
+      const d = useWorkbench.getState().detail;
+      const r = await mutate(() => call('deleteTag', { uuid }));
+      if (r) {
+        useWorkbench.getState().dropTag(uuid);
+        if (d) syncTagCount(d.id);
+      }
+    },
+
+    async setSupports(supports) {
+      const d = useWorkbench.getState().detail;
+      if (!d) return;
+      const v = await mutate(() => call('setVerdict', { responseId: d.id, supports }));
+      if (v) {
+        const cur = useWorkbench.getState().detail;
+        if (cur && cur.id === d.id) {
+          useWorkbench.getState().putDetail({ mine: v, verdicts: [...cur.verdicts.filter((x) => x.uuid !== v.uuid && x.annotator !== v.annotator), v] });
+        }
+        useList.getState().patchRow(d.id, { supports: v.supports, reviewStatus: v.reviewStatus });
+      }
+    },
+
+    async setReview(status) {
+      const d = useWorkbench.getState().detail;
+      if (!d) return;
+      const v = await mutate(() => call('setVerdict', { responseId: d.id, reviewStatus: status }));
+      if (v) {
+        const cur = useWorkbench.getState().detail;
+        if (cur && cur.id === d.id) {
+          useWorkbench.getState().putDetail({ mine: v, verdicts: [...cur.verdicts.filter((x) => x.uuid !== v.uuid && x.annotator !== v.annotator), v] });
+        }
+        useList.getState().patchRow(d.id, { supports: v.supports, reviewStatus: v.reviewStatus });
+      }
+    },
+
+    undo: () => undoRedo('undo'),
+    redo: () => undoRedo('redo'),
+  };
+});

@@ -1,0 +1,300 @@
+// The workbench: which response is open, its detail, and what the analyst has selected in it (step cursor and
+// range, a text span, pending video in/out times, the selected tag). Also where this response sits in the library's
+// filtered list, so ]/[ and "next unreviewed" walk the same list the analyst filtered.
+import type { ResponseDetail, ResponseRow, Tag } from '../../../shared/api.ts';
+import { call, shown } from '../api.ts';
+import { createStore } from './create-store.ts';
+import { useFilters } from './filters.ts';
+import { useList } from './list.ts';
+import { notify } from './notifications.ts';
+import { usePlayer } from './player.ts';
+import { useRoute } from './route.ts';
+
+interface WorkbenchState {
+  responseId: number | null;
+  detail: ResponseDetail | null;
+  loading: boolean;
+  loadError: string | null;
+  /** Position of the open response in the filtered, sorted list, and that list's size. */
+  listIndex: number | null;
+  listTotal: number | null;
+
+  cursor: number;
+  /** Other end of a step range (shift+j/k, shift-click); null = just the cursor. */
+  anchor: number | null;
+  /** A text selection inside the chain, as [start, end) offsets into the raw response. */
+  span: [number, number] | null;
+  pendingIn: number | null;
+  pendingOut: number | null;
+  selectedTag: string | null;
+  /** The tag most recently created here: `n` and shift+1/2/3 act on it when no tag is selected. */
+  lastTag: string | null;
+  /** Bumped to ask the tag list to focus the note field of the target tag. */
+  noteRequest: number;
+  navigating: boolean;
+
+  open(id: number): Promise<void>;
+  reload(): Promise<void>;
+  setCursor(i: number, extend?: boolean): void;
+  moveCursor(delta: number, extend?: boolean): void;
+  setSpan(span: [number, number] | null): void;
+  markIn(t: number): void;
+  markOut(t: number): void;
+  clearMarks(): void;
+  selectTag(uuid: string | null): void;
+  cycleTag(dir: 1 | -1): void;
+  requestNote(): void;
+
+  // local bookkeeping after the API answered (annotations.ts calls these)
+  putTag(tag: Tag, created?: boolean): void;
+  dropTag(uuid: string): void;
+  putDetail(patch: Partial<ResponseDetail>): void;
+
+  go(dir: 1 | -1): Promise<void>;
+  nextUnreviewed(): Promise<void>;
+}
+
+export const useWorkbench = createStore<WorkbenchState>('workbench', (set, get) => {
+  let loadSeq = 0;
+
+  async function locate(id: number): Promise<void> {
+    const { filter, sort, order } = useFilters.getState();
+    try {
+      const r = await call('locateResponse', { id, filter, sort, order });
+      if (get().responseId !== id) return;
+      set({ listTotal: r.total, ...(r.index !== null ? { listIndex: r.index } : {}) });
+      if (r.index !== null) useList.getState().setCursor(r.index);
+    } catch (e) {
+      shown(e);
+    }
+  }
+
+  function openAt(row: ResponseRow, index: number): void {
+    set({ listIndex: index });
+    useList.getState().setCursor(index);
+    useList.getState().reveal(index);
+    useRoute.getState().openResponse(row.id);
+  }
+
+  return {
+    responseId: null,
+    detail: null,
+    loading: false,
+    loadError: null,
+    listIndex: null,
+    listTotal: null,
+    cursor: 0,
+    anchor: null,
+    span: null,
+    pendingIn: null,
+    pendingOut: null,
+    selectedTag: null,
+    lastTag: null,
+    noteRequest: 0,
+    navigating: false,
+
+    async open(id) {
+      const seq = ++loadSeq;
+      const same = get().responseId === id;
+      set({
+        responseId: id,
+        loading: true,
+        loadError: null,
+        ...(same
+          ? {}
+          : { detail: null, cursor: 0, anchor: null, span: null, pendingIn: null, pendingOut: null, selectedTag: null, lastTag: null }),
+      });
+      if (!same) usePlayer.setState({ pendingSeek: null });
+      try {
+        const detail = await call('getResponse', { id });
+        if (seq !== loadSeq) return;
+        set({ detail, loading: false });
+      } catch (e) {
+        if (seq !== loadSeq) return;
+        set({ loading: false, loadError: (e as Error).message });
+        shown(e);
+        return;
+      }
+      void locate(id);
+    },
+
+    async reload() {
+      const id = get().responseId;
+      if (id === null) return;
+      const seq = ++loadSeq;
+      try {
+        const detail = await call('getResponse', { id });
+        if (seq !== loadSeq) return;
+        const tags = new Set(detail.tags.map((t) => t.uuid));
+        set({
+          detail,
+          selectedTag: get().selectedTag && tags.has(get().selectedTag as string) ? get().selectedTag : null,
+          lastTag: get().lastTag && tags.has(get().lastTag as string) ? get().lastTag : null,
+        });
+      } catch (e) {
+        shown(e);
+      }
+    },
+
+    setCursor(i, extend = false) {
+      const n = get().detail?.steps.length ?? 0;
+      if (n === 0) return;
+      const c = Math.max(0, Math.min(n - 1, i));
+      if (extend) set({ anchor: get().anchor ?? get().cursor, cursor: c, span: null });
+      else set({ cursor: c, anchor: null, span: null });
+    },
+    moveCursor(delta, extend = false) {
+      get().setCursor(get().cursor + delta, extend);
+    },
+    setSpan(span) {
+      set({ span });
+    },
+    markIn(t) {
+      const out = get().pendingOut;
+      set({ pendingIn: t, ...(out !== null && out < t ? { pendingOut: null } : {}) });
+    },
+    markOut(t) {
+      const inn = get().pendingIn;
+      set({ pendingOut: t, ...(inn !== null && inn > t ? { pendingIn: null } : {}) });
+    },
+    clearMarks() {
+      set({ pendingIn: null, pendingOut: null, span: null, anchor: null });
+    },
+    selectTag(uuid) {
+      set({ selectedTag: uuid });
+    },
+    cycleTag(dir) {
+      const tags = sortedTags(get().detail?.tags ?? []);
+      if (tags.length === 0) return;
+      const i = tags.findIndex((t) => t.uuid === get().selectedTag);
+      const next = tags[i < 0 ? (dir > 0 ? 0 : tags.length - 1) : (i + dir + tags.length) % tags.length];
+      set({ selectedTag: next.uuid });
+      if (next.time) usePlayer.getState().seek(next.time[0]);
+    },
+    requestNote() {
+      set({ noteRequest: get().noteRequest + 1 });
+    },
+
+    putTag(tag, created = false) {
+      const d = get().detail;
+      if (!d || d.id !== tag.responseId) return;
+      const exists = d.tags.some((t) => t.uuid === tag.uuid);
+      const tags = exists ? d.tags.map((t) => (t.uuid === tag.uuid ? tag : t)) : [...d.tags, tag];
+      set({ detail: { ...d, tags }, ...(created ? { lastTag: tag.uuid } : {}) });
+    },
+    dropTag(uuid) {
+      const d = get().detail;
+      if (!d) return;
+      set({
+        detail: { ...d, tags: d.tags.filter((t) => t.uuid !== uuid) },
+        selectedTag: get().selectedTag === uuid ? null : get().selectedTag,
+        lastTag: get().lastTag === uuid ? null : get().lastTag,
+      });
+    },
+    putDetail(patch) {
+      const d = get().detail;
+      if (d) set({ detail: { ...d, ...patch } });
+    },
+
+    async go(dir) {
+      const id = get().responseId;
+      if (id === null || get().navigating) return;
+      const { filter, sort, order } = useFilters.getState();
+      set({ navigating: true });
+      try {
+        const loc = await call('locateResponse', { id, filter, sort, order });
+        // When the open response has left the filtered list (e.g. marked done under "to review"), its successor slid
+        // into its old place.
+        const here = loc.index;
+        const remembered = get().listIndex ?? -1;
+        const target = here !== null ? here + dir : dir > 0 ? remembered : remembered - 1;
+        if (target < 0 || target >= loc.total) {
+          notify('info', dir > 0 ? 'This is the last response in the list' : 'This is the first response in the list');
+          return;
+        }
+        const page = await call('listResponses', { filter, sort, order, offset: target, limit: 1 });
+        const row = page.rows[0];
+        if (row) openAt(row, target);
+      } catch (e) {
+        shown(e);
+      } finally {
+        set({ navigating: false });
+      }
+    },
+
+    async nextUnreviewed() {
+      const id = get().responseId;
+      if (id === null || get().navigating) return;
+      const { filter, sort, order } = useFilters.getState();
+      set({ navigating: true });
+      try {
+        const loc = await call('locateResponse', { id, filter, sort, order });
+        let from = loc.index !== null ? loc.index + 1 : (get().listIndex ?? 0);
+        // Look ahead a few pages in list order; most of the time the next to-do is close by.
+        for (let i = 0; i < 4 && from < loc.total; i++) {
+          const page = await call('listResponses', { filter, sort, order, offset: from, limit: 500 });
+          const k = page.rows.findIndex((r) => r.reviewStatus === 'todo' && r.id !== id);
+          if (k >= 0) {
+            openAt(page.rows[k], from + k);
+            return;
+          }
+          from += page.rows.length;
+          if (page.rows.length === 0) break;
+        }
+        // Otherwise the first to-do anywhere in the list (wrapping around).
+        const first = await call('listResponses', { filter: { ...filter, review: 'todo' }, sort, order, offset: 0, limit: 2 });
+        const row = first.rows.find((r) => r.id !== id);
+        if (!row) {
+          notify('success', 'Nothing left to review in this list');
+          return;
+        }
+        const where = await call('locateResponse', { id: row.id, filter, sort, order });
+        openAt(row, where.index ?? 0);
+      } catch (e) {
+        shown(e);
+      } finally {
+        set({ navigating: false });
+      }
+    },
+  };
+});
+
+/** Tags in reading order: by first step, then span, then time. */
+export function sortedTags(tags: readonly Tag[]): Tag[] {
+  const key = (t: Tag) => [t.steps?.[0] ?? Number.MAX_SAFE_INTEGER, t.span?.[0] ?? Number.MAX_SAFE_INTEGER, t.time?.[0] ?? Number.MAX_SAFE_INTEGER];
+  return [...tags].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i];
+    return a.createdAt.localeCompare(b.createdAt);
+  });
+}
+
+/** The steps the next tag will cover: those a text span touches, else the cursor (to the anchor). */
+export function selectedSteps(s: Pick<WorkbenchState, 'detail' | 'cursor' | 'anchor' | 'span'>): [number, number] | null {
+  const steps = s.detail?.steps ?? [];
+  if (steps.length === 0) return null;
+  if (s.span) {
+    const [a, b] = s.span;
+    const hit = steps.filter((st) => st.end > a && st.start < Math.max(b, a + 1));
+    if (hit.length) return [hit[0].index, hit[hit.length - 1].index];
+  }
+  const a = Math.min(s.anchor ?? s.cursor, steps.length - 1);
+  const c = Math.min(s.cursor, steps.length - 1);
+  return [steps[Math.min(a, c)].index, steps[Math.max(a, c)].index];
+}
+
+/** The pending time range from i/o marks: both → [in, out]; one → a single instant. */
+export function pendingTime(s: Pick<WorkbenchState, 'pendingIn' | 'pendingOut'>): [number, number] | null {
+  const { pendingIn: a, pendingOut: b } = s;
+  if (a === null && b === null) return null;
+  if (a !== null && b !== null) return [Math.min(a, b), Math.max(a, b)];
+  const t = (a ?? b) as number;
+  return [t, t];
+}
+
+/** The tag `n` / shift+1..3 act on. */
+export function targetTag(s: Pick<WorkbenchState, 'detail' | 'selectedTag' | 'lastTag'>): Tag | null {
+  const tags = s.detail?.tags ?? [];
+  return tags.find((t) => t.uuid === s.selectedTag) ?? tags.find((t) => t.uuid === s.lastTag) ?? null;
+}
