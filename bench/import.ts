@@ -34,6 +34,15 @@ try {
   const imported = child(['import', path.join(dir, 'import.db'), files.annotations, files.run]);
   if (imported.responses !== responses) throw new Error(`imported ${imported.responses} of ${responses} responses (${imported.skipped} skipped)`);
 
+  process.stdout.write('timing the response list and tag saves on the imported workspace…\n');
+  const tags = Number(process.env.BENCH_TAGS ?? 200_000);
+  const service = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'service.ts'), path.join(dir, 'import.db'), String(tags)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+
   const results = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
     measured_at: new Date().toISOString(),
@@ -49,6 +58,8 @@ try {
       ratio_to_baseline: round(imported.seconds / baseline.seconds, 2),
       targets: { responses_per_s: 100_000, peak_rss_mb: 1024 },
     },
+    list: { ...service.list, responses: service.responses, tags: service.tags, target_ms: 30 },
+    tag_save: { ...service.tag, target_ms: 50 },
   };
   const outFile = path.join(here, 'results.json');
   fs.writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
@@ -58,6 +69,11 @@ try {
       `import   ${i.responses.toLocaleString('en')} responses in ${i.seconds} s = ${i.responses_per_s.toLocaleString('en')} responses/s, peak RSS ${i.peak_rss_mb} MB`,
       `baseline ${i.responses.toLocaleString('en')} rows      in ${i.baseline_seconds} s = ${i.baseline_responses_per_s.toLocaleString('en')} rows/s, peak RSS ${i.baseline_peak_rss_mb} MB (JSON.parse + bare insert)`,
       `ratio    import takes ${i.ratio_to_baseline}× the baseline's time; targets: ≥ 100,000 responses/s, peak RSS < 1024 MB`,
+      ...Object.entries(results.list)
+        .filter(([, v]) => typeof v === 'object')
+        .map(([k, v]: [string, any]) => `list     ${k.padEnd(32)} median ${v.median_ms} ms, p95 ${v.p95_ms} ms`),
+      `list     (${results.list.responses.toLocaleString('en')} responses, ${results.list.tags.toLocaleString('en')} tags; target 30 ms)`,
+      `tag      save via the API: median ${results.tag_save.create_via_api.median_ms} ms (bare insert ${results.tag_save.baseline_bare_insert.median_ms} ms; target 50 ms)`,
       `written  ${path.relative(process.cwd(), outFile)}`,
     ].join('\n'),
   );

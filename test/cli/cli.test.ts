@@ -26,7 +26,7 @@ describe('cotscope CLI', () => {
   it('has --help for every command', () => {
     const top = cotscope('--help');
     expect(top.code).toBe(0);
-    for (const cmd of ['init', 'import-benchmark', 'import-run', 'stats', 'export', 'demo']) {
+    for (const cmd of ['init', 'import-benchmark', 'import-run', 'stats', 'export', 'demo', 'serve']) {
       expect(top.stdout).toContain(cmd);
       const help = cotscope(cmd, '--help');
       expect(help.code, cmd).toBe(0);
