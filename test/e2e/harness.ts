@@ -1,0 +1,69 @@
+// Drives the real UI: `cotscope serve` on a fresh demo workspace, and Debian's Chromium through playwright-core.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = path.join(REPO, 'bin', 'cotscope.js');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Served {
+  url: string;
+  origin: string;
+  token: string;
+  db: string;
+  dir: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Builds a demo workspace in a temp dir (or reuses `db`) and serves it on a free port. */
+export async function serveDemo(db?: string): Promise<Served> {
+  const dir = db ? path.dirname(db) : fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-e2e-'));
+  const file = db ?? path.join(dir, 'demo.db');
+  if (!fs.existsSync(file)) {
+    const built = spawnSync(process.execPath, [BIN, 'demo', '--db', file], { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`cotscope demo failed: ${built.stderr}`);
+  }
+  const child = spawn(process.execPath, [BIN, 'serve', '--db', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`cotscope serve printed no URL in 30 s: ${out} ${err}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /https?:\/\/\S+/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`cotscope serve exited with ${code}: ${err}`)));
+  });
+  const u = new URL(line);
+  return {
+    url: line,
+    origin: u.origin,
+    token: u.searchParams.get('token') ?? '',
+    db: file,
+    dir,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+}
