@@ -1,6 +1,7 @@
 // The window's security settings in one pure function, so a unit test can pin them without starting Electron
 // (only `import type` from electron here).
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { contentSecurityPolicy } from '../../shared/csp.ts';
 
 /** The renderer's origin: the built renderer served by our own privileged app:// protocol, never file://. */
 export const APP_SCHEME = 'app';
@@ -14,19 +15,7 @@ export const MEDIA_SCHEME = 'media';
  * The window's Content-Security-Policy, sent as a response header by the app:// protocol. As browser mode's, plus the
  * media: scheme for videos and images, which in the window come from media:// rather than the page's own origin.
  */
-export const APP_CSP = [
-  "default-src 'self'",
-  "font-src 'self' data:",
-  "img-src 'self' data: blob: media:",
-  "media-src 'self' blob: media:",
-  "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export const APP_CSP = contentSecurityPolicy(MEDIA_SCHEME);
 
 export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {

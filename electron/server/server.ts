@@ -19,20 +19,10 @@ import { CotscopeError } from '../core/errors.ts';
 import { resolveMedia } from '../core/media.ts';
 import { startServiceHost, type ServiceHost, type ServiceHostOptions } from '../core/service-host.ts';
 import { NOT_BUILT_PAGE, RENDERER_DIST, resolveStatic } from '../core/static-files.ts';
+import { contentSecurityPolicy } from '../../shared/csp.ts';
 
 // font-src admits data: fonts because video.js's stylesheet embeds its icon font as one; fonts cannot run code.
-export const BROWSER_CSP = [
-  "default-src 'self'",
-  "font-src 'self' data:",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const BROWSER_CSP = contentSecurityPolicy();
 
 /** Request bodies larger than this are refused with 413 (API inputs are small: ids, filters, a note). */
 export const MAX_BODY_BYTES = 1024 * 1024;
