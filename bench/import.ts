@@ -43,6 +43,16 @@ try {
     }),
   );
 
+  process.stdout.write('timing the workbench in Chromium (demo workspace)…\n');
+  let ui: Record<string, unknown> | { error: string };
+  try {
+    ui = JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'ui.ts')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+    );
+  } catch (err) {
+    ui = { error: `Chromium phase failed: ${(err as Error).message.split('\n')[0]}` };
+  }
+
   const results = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
     measured_at: new Date().toISOString(),
@@ -60,6 +70,7 @@ try {
     },
     list: { ...service.list, responses: service.responses, tags: service.tags, target_ms: 30 },
     tag_save: { ...service.tag, target_ms: 50 },
+    ui: { ...ui, targets: { tag_keystroke_to_shown_ms: 50, response_switch_to_first_frame_ms: 300 } },
   };
   const outFile = path.join(here, 'results.json');
   fs.writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
@@ -74,6 +85,7 @@ try {
         .map(([k, v]: [string, any]) => `list     ${k.padEnd(32)} median ${v.median_ms} ms, p95 ${v.p95_ms} ms`),
       `list     (${results.list.responses.toLocaleString('en')} responses, ${results.list.tags.toLocaleString('en')} tags; target 30 ms)`,
       `tag      save via the API: median ${results.tag_save.create_via_api.median_ms} ms (bare insert ${results.tag_save.baseline_bare_insert.median_ms} ms; target 50 ms)`,
+      `ui       ${JSON.stringify(results.ui)}`,
       `written  ${path.relative(process.cwd(), outFile)}`,
     ].join('\n'),
   );
