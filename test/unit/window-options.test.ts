@@ -43,7 +43,7 @@ describe('the window', () => {
     expect(BROWSER_CSP).toBe(
       "default-src 'self'; font-src 'self' data:; img-src 'self' data: blob:; media-src 'self' blob:; " +
         "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
-        "frame-ancestors 'none'",
+        "frame-ancestors 'none'; form-action 'none'",
     );
   });
 
