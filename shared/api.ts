@@ -247,6 +247,19 @@ export interface Session {
   canRedo: boolean;
 }
 
+/** A workspace opened before, most recent first; `exists` is false once the file is gone (moved, deleted). */
+export interface RecentWorkspace {
+  path: string;
+  openedAt: string;
+  exists: boolean;
+}
+
+export interface WorkspaceList {
+  /** The open workspace (absolute path). */
+  current: string;
+  recent: RecentWorkspace[];
+}
+
 export interface UndoResult {
   /** The response the undone/redone action touched, so the UI can show it. */
   responseId: number | null;
@@ -297,6 +310,14 @@ const out = <T>() => undefined as unknown as T;
 export const api = {
   getSession: { input: none, output: out<Session>() },
   setAnnotator: { input: z.object({ name: z.string().trim().min(1).max(80) }), output: out<Session>() },
+
+  // Answered by the shell (SHELL_METHODS), not the workspace's service: they choose which workspace that service runs on.
+  listWorkspaces: { input: none, output: out<WorkspaceList>() },
+  /**
+   * Opens another workspace file (a relative path resolves against the shell's working directory), or with `create`
+   * makes a new one (its folder must exist). A file that cannot be opened leaves the current workspace open.
+   */
+  openWorkspace: { input: z.object({ path: z.string().min(1), create: z.boolean().default(false) }), output: out<Session>() },
 
   listResponses: { input: ListResponsesInput, output: out<ResponsePage>() },
   /** Position of a response in a filtered, sorted list (to keep the list in step with the workbench). */
@@ -386,5 +407,14 @@ export function parseInput<M extends MethodName>(method: M, input: unknown): { o
   return { ok: false, message: `${method}: field \`${field}\`: ${issue.message}` };
 }
 
-/** The service every shell calls: one function per method. */
-export type ApiHandlers = { [M in MethodName]: (input: ParsedInput<M>) => Output<M> | Promise<Output<M>> };
+/** Methods the shell (Electron main, browser mode) answers itself; every other method goes to the workspace's service. */
+export const SHELL_METHODS = ['listWorkspaces', 'openWorkspace'] as const satisfies readonly MethodName[];
+export type ShellMethodName = (typeof SHELL_METHODS)[number];
+export type ServiceMethodName = Exclude<MethodName, ShellMethodName>;
+
+export function isShellMethod(name: string): name is ShellMethodName {
+  return (SHELL_METHODS as readonly string[]).includes(name);
+}
+
+/** The service every shell calls: one function per method of one workspace. */
+export type ApiHandlers = { [M in ServiceMethodName]: (input: ParsedInput<M>) => Output<M> | Promise<Output<M>> };

@@ -1,7 +1,7 @@
 // The one entry to the service: the Electron IPC handler, the HTTP server of browser mode and the tests all call
 // dispatch(). It checks the method exists, validates the input with the method's schema, and turns whatever happens
 // into the result envelope; every error message names the method.
-import { isMethodName, parseInput, type ApiErrorCode, type Result } from '../../shared/api.ts';
+import { isMethodName, isShellMethod, parseInput, type ApiErrorCode, type Result } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import type { Service } from './service.ts';
 
@@ -12,11 +12,16 @@ const CODES: Record<string, ApiErrorCode> = {
   exists: 'conflict',
   conflict: 'conflict',
   cancelled: 'cancelled',
+  internal: 'internal',
 };
 
 export async function dispatch(service: Service, method: string, input: unknown): Promise<Result<unknown>> {
   if (!isMethodName(method)) {
     return { ok: false, error: { code: 'not_found', message: `unknown method ${JSON.stringify(method)}` } };
+  }
+  if (isShellMethod(method)) {
+    // The shell's workspace switcher answers these; reaching the service means the shell did not route them.
+    return { ok: false, error: { code: 'internal', message: `${method}: answered by the shell, not by the workspace service` } };
   }
   const parsed = parseInput(method, input);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_input', message: parsed.message } };

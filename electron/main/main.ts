@@ -1,7 +1,7 @@
 // The Electron app shell: lifecycle, the window, its hardening, the app:// and media:// protocols and the one IPC
 // channel. Thin on purpose: the database lives on the service host's worker thread, and every decision that can be
 // made without Electron is in a plain module with its own tests (window-options, navigation, protocol-responses,
-// recent, core/media, core/static-files).
+// recent, core/media, core/static-files, core/workspace-switcher).
 //
 // Built by scripts/build-electron.mjs into out/electron/main.cjs (Electron cannot load TypeScript); `import.meta.url`
 // is that file's URL there, so the paths below resolve inside out/electron/.
@@ -9,11 +9,12 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type Web
 import { fileURLToPath } from 'node:url';
 import type { Result } from '../../shared/api.ts';
 import { startServiceHost, type ServiceHost } from '../core/service-host.ts';
+import { createWorkspaceSwitcher, type WorkspaceSwitcher } from '../core/workspace-switcher.ts';
 import { RENDERER_DIST } from '../core/static-files.ts';
 import { IPC_CALL } from '../preload/channel.ts';
 import { isAppUrl, isSafeExternalUrl } from './navigation.ts';
 import { appResponse, mediaResponse } from './protocol-responses.ts';
-import { chooseWorkspace, demoWorkspaceFile, rememberWorkspace } from './recent.ts';
+import { chooseWorkspace, demoWorkspaceFile, recentWorkspaces } from './recent.ts';
 import { APP_ENTRY, APP_SCHEME, MEDIA_SCHEME, windowOptions } from './window-options.ts';
 
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
@@ -26,7 +27,8 @@ protocol.registerSchemesAsPrivileged([
   { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
-let host: ServiceHost | null = null;
+/** The open workspace's service; the page can switch it to another workspace (openWorkspace). */
+let host: WorkspaceSwitcher | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 /** Every web contents (the window, and anything that should never exist: popups, webviews) is locked down. */
@@ -44,7 +46,7 @@ function harden(contents: WebContents): void {
   });
 }
 
-async function openWorkspace(): Promise<ServiceHost> {
+async function openFirstWorkspace(): Promise<ServiceHost> {
   const userData = app.getPath('userData');
   const choice = chooseWorkspace(userData);
   try {
@@ -92,14 +94,18 @@ async function start(): Promise<void> {
     return host.call(method, input);
   });
 
+  let first: ServiceHost;
   try {
-    host = await openWorkspace();
+    first = await openFirstWorkspace();
   } catch (err) {
     dialog.showErrorBox('cotscope', `The workspace cannot be opened:\n${(err as Error).message}`);
     app.exit(1);
     return;
   }
-  rememberWorkspace(app.getPath('userData'), host.workspace);
+  host = createWorkspaceSwitcher(first, {
+    start: (file, { create }) => startServiceHost(file, { create, workerScript: SERVICE_WORKER }),
+    recent: recentWorkspaces(app.getPath('userData')),
+  });
   createWindow();
 }
 

@@ -2,9 +2,9 @@
 // (the most recent that still exists, else the demo workspace, built there on first start).
 import fs from 'node:fs';
 import path from 'node:path';
+import { recentInFile, type RecentWorkspaces } from '../core/recent-workspaces.ts';
 
 const FILE = 'recent-workspaces.json';
-const KEEP = 10;
 
 export function recentWorkspacesFile(userData: string): string {
   return path.join(userData, FILE);
@@ -17,24 +17,21 @@ export function demoWorkspaceFile(userData: string): string {
 
 /** Most recent first. A missing or damaged file reads as no recent workspaces. */
 export function readRecentWorkspaces(userData: string): string[] {
-  try {
-    const data = JSON.parse(fs.readFileSync(recentWorkspacesFile(userData), 'utf8')) as { workspaces?: unknown };
-    return Array.isArray(data.workspaces) ? data.workspaces.filter((f): f is string => typeof f === 'string' && path.isAbsolute(f)) : [];
-  } catch {
-    return [];
-  }
+  return recentWorkspaces(userData)
+    .list()
+    .map((e) => e.path);
 }
 
 /** Puts a workspace first in the list (written atomically: a crash mid-write keeps the old list). */
 export function rememberWorkspace(userData: string, file: string): string[] {
-  const abs = path.resolve(file);
-  const list = [abs, ...readRecentWorkspaces(userData).filter((f) => f !== abs)].slice(0, KEEP);
-  fs.mkdirSync(userData, { recursive: true });
-  const target = recentWorkspacesFile(userData);
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ workspaces: list }, null, 2) + '\n');
-  fs.renameSync(tmp, target);
-  return list;
+  return recentWorkspaces(userData)
+    .remember(file)
+    .map((e) => e.path);
+}
+
+/** The app's recent list, for the workspace switcher (core/recent-workspaces.ts keeps it). */
+export function recentWorkspaces(userData: string): RecentWorkspaces {
+  return recentInFile(recentWorkspacesFile(userData));
 }
 
 /** The workspace to open on start: the most recent one that still exists, else the demo workspace. */

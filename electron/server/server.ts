@@ -17,7 +17,9 @@ import type { Readable } from 'node:stream';
 import { isMethodName, type ApiErrorCode, type Result } from '../../shared/api.ts';
 import { CotscopeError } from '../core/errors.ts';
 import { resolveMedia } from '../core/media.ts';
-import { startServiceHost, type ServiceHost, type ServiceHostOptions } from '../core/service-host.ts';
+import { recentInMemory } from '../core/recent-workspaces.ts';
+import { startServiceHost, type ServiceHostOptions } from '../core/service-host.ts';
+import { createWorkspaceSwitcher } from '../core/workspace-switcher.ts';
 import { NOT_BUILT_PAGE, RENDERER_DIST, resolveStatic } from '../core/static-files.ts';
 import { contentSecurityPolicy } from '../../shared/csp.ts';
 
@@ -32,7 +34,7 @@ const TOKEN_HEADER = 'x-cotscope-token';
 const MIN_TOKEN_LENGTH_OFF_LOOPBACK = 16;
 
 export interface ServerOptions {
-  /** The workspace file; it must exist. */
+  /** The workspace file to start on; it must exist. The page can switch to another (openWorkspace). */
   dbFile: string;
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
@@ -55,8 +57,8 @@ export interface RunningServer {
   token: string;
   host: string;
   port: number;
-  /** The workspace file (absolute). */
-  workspace: string;
+  /** The open workspace file (absolute). */
+  readonly workspace: string;
   /** Stops listening, ends open connections, then closes the workspace cleanly. */
   close(): Promise<void>;
 }
@@ -181,7 +183,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const rendererDir = opts.rendererDir ?? RENDERER_DIST;
   const loopbackOnly = isLoopbackHost(bindHost);
 
-  const service: ServiceHost = await startServiceHost(opts.dbFile, { ...opts.hostOptions, annotator: opts.annotator });
+  // Browser mode keeps its recent list in memory, for the server's life: the served workspace, then those opened from the page.
+  const hostOptions: ServiceHostOptions = { ...opts.hostOptions, annotator: opts.annotator };
+  const service = createWorkspaceSwitcher(await startServiceHost(opts.dbFile, hostOptions), {
+    start: (file, { create }) => startServiceHost(file, { ...hostOptions, create, demoIfMissing: false }),
+    recent: recentInMemory(),
+  });
 
   const authorized = (req: http.IncomingMessage, query: URLSearchParams): boolean => {
     const header = req.headers[TOKEN_HEADER];
@@ -289,7 +296,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     token,
     host: bindHost,
     port,
-    workspace: service.workspace,
+    get workspace() {
+      return service.workspace;
+    },
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -212,6 +212,20 @@ describe('the Electron shell (main.cjs with a stand-in electron module)', () => 
     expect((await calls.protocols.app(new Request('app://app/..%2f..%2fpackage.json'))).status).not.toBe(200);
   });
 
+  it('switches workspaces over IPC and keeps the recent list in userData', async () => {
+    const call = calls.ipc['cotscope:call'];
+    const fromApp = { senderFrame: { url: 'app://app/index.html' } };
+    const other = path.join(userData, 'other.db');
+    const demo = path.join(userData, 'demo.db');
+    expect(await call(fromApp, 'openWorkspace', { path: other, create: true })).toMatchObject({ ok: true, value: { workspace: other } });
+    expect(await call(fromApp, 'listResponses', {})).toMatchObject({ ok: true, value: { total: 0 } });
+    expect(await call(fromApp, 'openWorkspace', { path: demo })).toMatchObject({ ok: true, value: { workspace: demo } });
+    const list = await call(fromApp, 'listWorkspaces', {});
+    expect(list.value.recent.map((e: { path: string }) => e.path)).toEqual([demo, other]);
+    const recent = JSON.parse(fs.readFileSync(path.join(userData, 'recent-workspaces.json'), 'utf8'));
+    expect(recent.workspaces).toEqual([demo, other]);
+  });
+
   it('closes the workspace before quitting', async () => {
     let prevented = false;
     calls.appEvents['before-quit']({ preventDefault: () => (prevented = true) });

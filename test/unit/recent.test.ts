@@ -9,6 +9,7 @@ import {
   recentWorkspacesFile,
   rememberWorkspace,
 } from '../../electron/main/recent.ts';
+import { readRecentFile, recentInFile } from '../../electron/core/recent-workspaces.ts';
 
 let userData: string;
 beforeEach(() => {
@@ -46,5 +47,17 @@ describe('recent workspaces', () => {
     expect(readRecentWorkspaces(userData)).toEqual([]);
     fs.writeFileSync(recentWorkspacesFile(userData), JSON.stringify({ workspaces: [1, 'relative.db', '/abs/w.db'] }));
     expect(readRecentWorkspaces(userData)).toEqual(['/abs/w.db']);
+  });
+
+  it('keeps when each was opened beside the plain list of paths earlier versions read', () => {
+    const file = recentWorkspacesFile(userData);
+    fs.writeFileSync(file, JSON.stringify({ workspaces: ['/abs/old.db'] })); // as an earlier cotscope wrote it
+    const mtime = fs.statSync(file).mtime.toISOString();
+    expect(readRecentFile(file)).toEqual([{ path: '/abs/old.db', openedAt: mtime }]);
+    const entries = recentInFile(file).remember('/abs/new.db');
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(data.workspaces).toEqual(['/abs/new.db', '/abs/old.db']);
+    expect(data.openedAt['/abs/new.db']).toBe(entries[0].openedAt);
+    expect(readRecentFile(file)).toEqual(entries);
   });
 });

@@ -35,6 +35,8 @@ interface WorkbenchState {
 
   open(id: number): Promise<void>;
   reload(): Promise<void>;
+  /** Forgets the open response (another workspace was opened: its ids mean nothing there). */
+  close(): void;
   setCursor(i: number, extend?: boolean): void;
   moveCursor(delta: number, extend?: boolean): void;
   setSpan(span: [number, number] | null): void;
@@ -134,6 +136,26 @@ export const useWorkbench = createStore<WorkbenchState>('workbench', (set, get) 
       } catch (e) {
         shown(e);
       }
+    },
+
+    close() {
+      ++loadSeq;
+      set({
+        responseId: null,
+        detail: null,
+        loading: false,
+        loadError: null,
+        listIndex: null,
+        listTotal: null,
+        cursor: 0,
+        anchor: null,
+        span: null,
+        pendingIn: null,
+        pendingOut: null,
+        selectedTag: null,
+        lastTag: null,
+      });
+      usePlayer.setState({ pendingSeek: null });
     },
 
     setCursor(i, extend = false) {

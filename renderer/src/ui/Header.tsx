@@ -5,11 +5,8 @@ import { useRoute } from '../stores/route.ts';
 import { useUi } from '../stores/ui.ts';
 import { useWorkbench } from '../stores/workbench.ts';
 import { useWorkspace } from '../stores/workspace.ts';
+import { WorkspaceMenu } from '../features/workspaces/WorkspaceMenu.tsx';
 import { SavedIndicator } from './SavedIndicator.tsx';
-
-function baseName(p: string): string {
-  return p.split(/[\\/]/).pop() || p;
-}
 
 export function Header() {
   const session = useWorkspace((s) => s.session);
@@ -49,9 +46,7 @@ export function Header() {
           Settings
         </button>
       </nav>
-      <div className="header-workspace" title={session?.workspace} data-testid="workspace-name">
-        {session ? baseName(session.workspace) : '…'}
-      </div>
+      <WorkspaceMenu />
       <div className="header-spacer" />
       <SavedIndicator />
       <div className="btn-group">
