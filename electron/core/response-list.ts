@@ -53,6 +53,12 @@ export interface ListQuery {
   order: SortOrder;
   /** Sorted by sample: the list index's own order. */
   indexOrder: boolean;
+  /**
+   * The conditions that are "x.id IN (SELECT response_id FROM …)" (labels, a verdict, a review status, an annotator),
+   * as their subqueries. When every condition is one, the count needs no response row at all: it is the size of the
+   * subqueries' INTERSECT (tags and verdicts only point at existing responses: foreign keys, cascading deletes).
+   */
+  idSets: { sql: string; params: unknown[] }[];
 }
 
 export type Access = 'covering' | 'selective';
@@ -133,7 +139,14 @@ export class ResponseList {
   build(filter: ResponseFilter, sort: ResponseSort, order: SortOrder, me: number | null): ListQuery {
     const conditions: string[] = [];
     const params: unknown[] = [];
+    const idSets: { sql: string; params: unknown[] }[] = [];
     const never = () => conditions.push('0');
+    /** A condition "x.id IN (subquery)": kept as a condition, and as an id set for the count. */
+    const inIds = (sql: string, values: unknown[]) => {
+      conditions.push(`x.id IN (${sql})`);
+      params.push(...values);
+      idSets.push({ sql, params: values });
+    };
 
     if (filter.levels?.length) {
       conditions.push(`x.sample_id IN (SELECT id FROM samples WHERE level IN (${placeholders(filter.levels.length)}))`);
@@ -154,24 +167,20 @@ export class ResponseList {
       }
     }
     if (filter.correct !== undefined) {
-      conditions.push('x.correct = ?');
-      params.push(bool(filter.correct));
+      conditions.push(`x.correct = ${bool(filter.correct)}`); // a literal: see migration 0003
     }
     if (filter.formatOk !== undefined) {
-      conditions.push('x.format_ok = ?');
-      params.push(bool(filter.formatOk));
+      conditions.push(`x.format_ok = ${bool(filter.formatOk)}`); // a literal: see migration 0003
     }
     if (filter.disagreement !== undefined) {
-      conditions.push('x.score_disagreement = ?');
-      params.push(bool(filter.disagreement));
+      conditions.push(`x.score_disagreement = ${bool(filter.disagreement)}`); // a literal: see migration 0003
     }
     if (filter.labels?.length) {
       const ids = this.labelIds.all(JSON.stringify(filter.labels)) as number[];
       if (ids.length === 0) never();
       else {
         // Answered by the partial index tags_label (label_id, response_id) WHERE deleted_at IS NULL alone.
-        conditions.push(`x.id IN (SELECT response_id FROM tags WHERE label_id IN (${placeholders(ids.length)}) AND deleted_at IS NULL)`);
-        params.push(...ids);
+        inIds(`SELECT response_id FROM tags WHERE label_id IN (${placeholders(ids.length)}) AND deleted_at IS NULL`, ids);
       }
     }
     const judge = me ?? -1;
@@ -180,8 +189,7 @@ export class ResponseList {
         conditions.push('x.id NOT IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports IS NOT NULL AND deleted_at IS NULL)');
         params.push(judge);
       } else {
-        conditions.push('x.id IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports = ? AND deleted_at IS NULL)');
-        params.push(judge, filter.verdict);
+        inIds('SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports = ? AND deleted_at IS NULL', [judge, filter.verdict]);
       }
     }
     if (filter.review !== undefined) {
@@ -189,19 +197,18 @@ export class ResponseList {
         conditions.push("x.id NOT IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status <> 'todo' AND deleted_at IS NULL)");
         params.push(judge);
       } else {
-        conditions.push('x.id IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status = ? AND deleted_at IS NULL)');
-        params.push(judge, filter.review);
+        inIds('SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status = ? AND deleted_at IS NULL', [judge, filter.review]);
       }
     }
     if (filter.annotator !== undefined) {
       const id = this.annotatorId.get(filter.annotator.trim()) as number | undefined;
       if (id === undefined) never();
       else {
-        conditions.push(
-          'x.id IN (SELECT response_id FROM tags WHERE annotator_id = ? AND deleted_at IS NULL ' +
-            'UNION SELECT response_id FROM verdicts WHERE annotator_id = ? AND deleted_at IS NULL)',
+        inIds(
+          'SELECT response_id FROM tags WHERE annotator_id = ? AND deleted_at IS NULL ' +
+            'UNION SELECT response_id FROM verdicts WHERE annotator_id = ? AND deleted_at IS NULL',
+          [id, id],
         );
-        params.push(id, id);
       }
     }
     if (filter.sampleId !== undefined && filter.sampleId.trim() !== '') {
@@ -211,7 +218,7 @@ export class ResponseList {
     const match = filter.text === undefined ? null : ftsQuery(filter.text);
 
     const s = SORTS[sort];
-    return { join: s.join, conditions, params, match, keys: s.keys, order, indexOrder: sort === 'sample' };
+    return { join: s.join, conditions, params, match, keys: s.keys, order, indexOrder: sort === 'sample', idSets };
   }
 
   /**
@@ -283,6 +290,15 @@ export class ResponseList {
   /** The count, or the number itself when the full-text index already knows it. */
   private countQuery(q: ListQuery, n: number, hits: number): PlannedQuery | number {
     if (q.match !== null && q.conditions.length === 0) return hits; // one FTS row per response
+    if (q.match === null && q.idSets.length > 0 && q.idSets.length === q.conditions.length) {
+      return {
+        // DISTINCT: one response may carry a label twice. Each set is wrapped: a set that is itself a UNION must not
+        // mix with the INTERSECTs (compound SELECTs group left to right).
+        sql: `SELECT COUNT(DISTINCT response_id) FROM (${q.idSets.map((x) => `SELECT response_id FROM (${x.sql})`).join(' INTERSECT ')})`,
+        params: q.idSets.flatMap((x) => x.params),
+        access: 'selective',
+      };
+    }
     // SQLite counts from the narrowest index that answers the conditions. The trap is a full-text search that hits
     // most chains, with other conditions: driven by its hits, each is a table lookup; the list index is cheaper.
     const access: Access = q.match !== null && hits * SELECTIVE_COST > n ? 'covering' : 'selective';

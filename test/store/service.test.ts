@@ -354,6 +354,31 @@ describe('tags', () => {
     expect((await call('getSession')).canUndo).toBe(true);
   });
 
+  it('counts a response once however many tags it carries, and combines label, verdict and annotator filters', async () => {
+    const a = await responseId('rl-grpo', '2233');
+    const b = await responseId('sft', '2233');
+    const c = await responseId('rl-grpo', '2051');
+    await call('createTag', { responseId: a, label: 'hallucination', steps: [0, 0] });
+    await call('createTag', { responseId: a, label: 'hallucination', steps: [1, 1] });
+    await call('createTag', { responseId: a, label: 'format' });
+    await call('createTag', { responseId: b, label: 'hallucination' });
+    await call('createTag', { responseId: c, label: 'format' });
+    await call('setVerdict', { responseId: b, supports: 'no' });
+    await call('setVerdict', { responseId: c, supports: 'no' });
+    const both = async (filter: ResponseFilter) => {
+      const rows = await list(filter);
+      expect(await total(filter)).toBe(rows.length); // the total agrees with the rows listed
+      return rows.map((r) => r.id).sort((x, y) => x - y);
+    };
+    expect(await both({ labels: ['hallucination'] })).toEqual([a, b].sort((x, y) => x - y));
+    expect(await both({ labels: ['hallucination', 'format'] })).toEqual([a, b, c].sort((x, y) => x - y));
+    expect(await both({ labels: ['hallucination'], verdict: 'no' })).toEqual([b]);
+    expect(await both({ labels: ['format'], verdict: 'no', annotator: 'ana' })).toEqual([c]);
+    expect(await both({ labels: ['hallucination'], runs: ['rl-grpo'] })).toEqual([a]);
+    await call('deleteTag', { uuid: (await call('getResponse', { id: b })).tags[0].uuid });
+    expect(await both({ labels: ['hallucination'] })).toEqual([a]);
+  });
+
   it('refuses a tag outside the response, an unknown label or a retired one, naming the field', async () => {
     const id = await responseId('rl-grpo', '2051');
     const r = await call('getResponse', { id });
