@@ -9,6 +9,7 @@ import { dispatch } from '../../electron/core/dispatch.ts';
 import { loadMigrations } from '../../electron/core/migrate.ts';
 import { createService } from '../../electron/core/service.ts';
 import { openStore } from '../../electron/core/store.ts';
+import type { ResponsePage } from '../../shared/api.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -26,7 +27,8 @@ async function lists(service: ReturnType<typeof createService>) {
   for (const filter of FILTERS) {
     const r = await dispatch(service, 'listResponses', { filter, limit: 500 });
     if (!r.ok) throw new Error(r.error.message);
-    out.push({ total: r.value.total, ids: r.value.rows.map((x) => x.id) });
+    const page = r.value as ResponsePage;
+    out.push({ total: page.total, ids: page.rows.map((x) => x.id) });
   }
   return out;
 }
