@@ -58,7 +58,14 @@ export interface ListQuery {
    * as their subqueries. When every condition is one, the count needs no response row at all: it is the size of the
    * subqueries' INTERSECT (tags and verdicts only point at existing responses: foreign keys, cascading deletes).
    */
-  idSets: { sql: string; params: unknown[] }[];
+  idSets: IdSet[];
+}
+
+/** A condition "x.id IN (sql)", or with `negated` "x.id NOT IN (sql)"; sql selects response_id. */
+interface IdSet {
+  sql: string;
+  params: unknown[];
+  negated: boolean;
 }
 
 export type Access = 'covering' | 'selective';
@@ -139,13 +146,13 @@ export class ResponseList {
   build(filter: ResponseFilter, sort: ResponseSort, order: SortOrder, me: number | null): ListQuery {
     const conditions: string[] = [];
     const params: unknown[] = [];
-    const idSets: { sql: string; params: unknown[] }[] = [];
+    const idSets: IdSet[] = [];
     const never = () => conditions.push('0');
     /** A condition "x.id IN (subquery)": kept as a condition, and as an id set for the count. */
-    const inIds = (sql: string, values: unknown[]) => {
-      conditions.push(`x.id IN (${sql})`);
+    const inIds = (sql: string, values: unknown[], negated = false) => {
+      conditions.push(`x.id ${negated ? 'NOT IN' : 'IN'} (${sql})`);
       params.push(...values);
-      idSets.push({ sql, params: values });
+      idSets.push({ sql, params: values, negated });
     };
 
     if (filter.levels?.length) {
@@ -186,16 +193,14 @@ export class ResponseList {
     const judge = me ?? -1;
     if (filter.verdict !== undefined) {
       if (filter.verdict === 'none') {
-        conditions.push('x.id NOT IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports IS NOT NULL AND deleted_at IS NULL)');
-        params.push(judge);
+        inIds('SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports IS NOT NULL AND deleted_at IS NULL', [judge], true);
       } else {
         inIds('SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports = ? AND deleted_at IS NULL', [judge, filter.verdict]);
       }
     }
     if (filter.review !== undefined) {
       if (filter.review === 'todo') {
-        conditions.push("x.id NOT IN (SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status <> 'todo' AND deleted_at IS NULL)");
-        params.push(judge);
+        inIds("SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status <> 'todo' AND deleted_at IS NULL", [judge], true);
       } else {
         inIds('SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status = ? AND deleted_at IS NULL', [judge, filter.review]);
       }
@@ -290,15 +295,7 @@ export class ResponseList {
   /** The count, or the number itself when the full-text index already knows it. */
   private countQuery(q: ListQuery, n: number, hits: number): PlannedQuery | number {
     if (q.match !== null && q.conditions.length === 0) return hits; // one FTS row per response
-    if (q.match === null && q.idSets.length > 0 && q.idSets.length === q.conditions.length) {
-      return {
-        // DISTINCT: one response may carry a label twice. Each set is wrapped: a set that is itself a UNION must not
-        // mix with the INTERSECTs (compound SELECTs group left to right).
-        sql: `SELECT COUNT(DISTINCT response_id) FROM (${q.idSets.map((x) => `SELECT response_id FROM (${x.sql})`).join(' INTERSECT ')})`,
-        params: q.idSets.flatMap((x) => x.params),
-        access: 'selective',
-      };
-    }
+    if (q.match === null && q.idSets.length > 0 && q.idSets.length === q.conditions.length) return this.countIdSets(q.idSets);
     // SQLite counts from the narrowest index that answers the conditions. The trap is a full-text search that hits
     // most chains, with other conditions: driven by its hits, each is a table lookup; the list index is cheaper.
     const access: Access = q.match !== null && hits * SELECTIVE_COST > n ? 'covering' : 'selective';
@@ -336,6 +333,30 @@ export class ResponseList {
   }
 
   /** About how many responses there are: ids only grow. */
+  /**
+   * The count when every condition is an id set: no response row is read. Positive sets intersect, negated ones
+   * are taken away (EXCEPT); with only negated sets, from all responses. DISTINCT: one response may carry a label
+   * twice. Each set is wrapped, so a set that is itself a UNION cannot regroup the compound select (compound
+   * SELECTs group left to right).
+   */
+  private countIdSets(sets: IdSet[]): PlannedQuery {
+    const wrap = (x: IdSet) => `SELECT response_id FROM (${x.sql})`;
+    const pos = sets.filter((x) => !x.negated);
+    const neg = sets.filter((x) => x.negated);
+    if (pos.length === 0) {
+      return {
+        sql: `SELECT (SELECT COUNT(*) FROM responses) - (SELECT COUNT(DISTINCT response_id) FROM (${neg.map(wrap).join(' UNION ')}))`,
+        params: neg.flatMap((x) => x.params),
+        access: 'selective',
+      };
+    }
+    return {
+      sql: `SELECT COUNT(DISTINCT response_id) FROM (${[pos.map(wrap).join(' INTERSECT '), ...neg.map(wrap)].join(' EXCEPT ')})`,
+      params: [...pos, ...neg].flatMap((x) => x.params),
+      access: 'selective',
+    };
+  }
+
   private size(): number {
     return (this.maxId.get() as number | null) ?? 0;
   }

@@ -375,6 +375,15 @@ describe('tags', () => {
     expect(await both({ labels: ['hallucination'], verdict: 'no' })).toEqual([b]);
     expect(await both({ labels: ['format'], verdict: 'no', annotator: 'ana' })).toEqual([c]);
     expect(await both({ labels: ['hallucination'], runs: ['rl-grpo'] })).toEqual([a]);
+    // "No verdict yet" and "to do" are counted as all responses less the judged ones.
+    expect(await both({ verdict: 'none' })).toHaveLength(ALL - 2);
+    expect(await both({ verdict: 'none' })).not.toContain(b);
+    expect(await both({ labels: ['hallucination'], verdict: 'none' })).toEqual([a]);
+    expect(await both({ labels: ['format', 'hallucination'], verdict: 'none', annotator: 'ana' })).toEqual([a]);
+    await call('setVerdict', { responseId: a, reviewStatus: 'done' });
+    expect(await both({ review: 'todo' })).toHaveLength(ALL - 1);
+    expect(await both({ review: 'todo', verdict: 'none' })).toHaveLength(ALL - 3);
+    expect(await both({ review: 'done' })).toEqual([a]);
     await call('deleteTag', { uuid: (await call('getResponse', { id: b })).tags[0].uuid });
     expect(await both({ labels: ['hallucination'] })).toEqual([a]);
   });
