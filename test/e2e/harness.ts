@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(REPO, 'bin', 'cotscope.js');
@@ -66,4 +67,25 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
   });
+}
+
+/**
+ * A served demo workspace and a Chromium for one test file: started before its tests, stopped after. The fields are
+ * live (a test may restart the server and put the new one in `served`).
+ */
+export function demoInChromium(): { served: Served; browser: Browser } {
+  const ctx = {} as { served: Served; browser: Browser };
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) {
+      throw new Error('renderer/dist is missing: run `npm run build:renderer` (npm test does it first)');
+    }
+    ctx.served = await serveDemo();
+    ctx.browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.served?.stop();
+    if (ctx.served) fs.rmSync(ctx.served.dir, { recursive: true, force: true });
+  });
+  return ctx;
 }

@@ -1,40 +1,24 @@
 // End to end in a real browser: Debian's Chromium (playwright-core) against `cotscope serve` on the demo workspace.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, launchChromium, serveDemo, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { REPO, demoInChromium, serveDemo } from './harness.ts';
 
 // Screenshots go to docs/ (the README shows them) when UPDATE_SCREENSHOTS=1, else beside the test's workspace.
-const shotDir = () => (process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs') : served.dir);
+const shotDir = () => (process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs') : ctx.served.dir);
 
-let served: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) {
-    throw new Error('renderer/dist is missing: run `npm run build:renderer` (npm test does it first)');
-  }
-  served = await serveDemo();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (served) fs.rmSync(served.dir, { recursive: true, force: true });
-});
+const ctx = demoInChromium();
 
 async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await ctx.browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => {
     throw e;
   });
   return page;
 }
 
-const api = (method: string, body: unknown, token = served.token) =>
-  fetch(`${served.origin}/api/${method}`, {
+const api = (method: string, body: unknown, token = ctx.served.token) =>
+  fetch(`${ctx.served.origin}/api/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { 'x-cotscope-token': token } : {}) },
     body: JSON.stringify(body),
@@ -43,7 +27,7 @@ const api = (method: string, body: unknown, token = served.token) =>
 describe('the workbench in Chromium', () => {
   it('opens a response from a filtered list, plays the video, steps a frame, tags by hotkey with a time range, survives reload, undo and a restart', async () => {
     const page = await newPage();
-    await page.goto(served.url);
+    await page.goto(ctx.served.url);
 
     // Filter the library to L1 responses of the SFT run and open the first one.
     await page.getByTestId('filter-level-L1').check();
@@ -121,10 +105,10 @@ describe('the workbench in Chromium', () => {
     await expect.poll(() => page.getByTestId('tag').count()).toBe(1);
     await page.close();
 
-    await served.stop();
-    served = await serveDemo(served.db);
+    await ctx.served.stop();
+    ctx.served = await serveDemo(ctx.served.db);
     const again = await newPage();
-    await again.goto(`${served.url}#/r/${responseId}`);
+    await again.goto(`${ctx.served.url}#/r/${responseId}`);
     await expect.poll(() => again.getByTestId('tag').count()).toBe(1);
     expect(await again.getByTestId('tag').first().getAttribute('data-label')).toBe('inconsistent');
     await again.close();
@@ -132,7 +116,7 @@ describe('the workbench in Chromium', () => {
 
   it('shows the hotkey help overlay listing the label and player keys', async () => {
     const page = await newPage();
-    await page.goto(served.url);
+    await page.goto(ctx.served.url);
     await expect.poll(() => page.getByTestId('response-row').count()).toBeGreaterThan(0);
     await page.keyboard.press('Shift+Slash'); // '?' as a keyboard types it
     const help = page.getByTestId('help');
@@ -149,7 +133,7 @@ describe('browser mode refuses what it must', () => {
   it('401 without the token, 400 naming the field for bad input, 403/404 for media outside the data roots', async () => {
     const noToken = await api('getSession', {}, '');
     expect(noToken.status).toBe(401);
-    expect((await fetch(`${served.origin}/media/1`)).status).toBe(401);
+    expect((await fetch(`${ctx.served.origin}/media/1`)).status).toBe(401);
 
     const bad = await api('getResponse', { id: 'seven' });
     expect(bad.status).toBe(400);
@@ -157,15 +141,15 @@ describe('browser mode refuses what it must', () => {
     expect(body.ok).toBe(false);
     expect(body.error.message).toMatch(/getResponse: field `id`/);
 
-    const q = `?token=${served.token}`;
+    const q = `?token=${ctx.served.token}`;
     for (const p of ['/media/..%2f..%2fpackage.json', '/media/../package.json', '/media/%2e%2e/%2e%2e/package.json', '/media/999999']) {
-      const r = await fetch(`${served.origin}${p}${q}`);
+      const r = await fetch(`${ctx.served.origin}${p}${q}`);
       expect([403, 404], p).toContain(r.status);
     }
-    // A real media id is served, with Range.
+    // A real media id is ctx.served, with Range.
     const detail = (await (await api('listResponses', { filter: { levels: ['L1'] }, limit: 1 })).json()) as any;
     const one = (await (await api('getResponse', { id: detail.value.rows[0].id })).json()) as any;
-    const part = await fetch(`${served.origin}/media/${one.value.video.id}${q}`, { headers: { range: 'bytes=0-99' } });
+    const part = await fetch(`${ctx.served.origin}/media/${one.value.video.id}${q}`, { headers: { range: 'bytes=0-99' } });
     expect(part.status).toBe(206);
     expect((await part.arrayBuffer()).byteLength).toBe(100);
   }, 60_000);

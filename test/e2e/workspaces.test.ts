@@ -1,34 +1,18 @@
 // Switching workspaces from the header menu, in Chromium against `cotscope serve` on the demo workspace.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, launchChromium, serveDemo, type Served } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { demoInChromium } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) {
-    throw new Error('renderer/dist is missing: run `npm run build:renderer` (npm test does it first)');
-  }
-  served = await serveDemo();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (served) fs.rmSync(served.dir, { recursive: true, force: true });
-});
+const ctx = demoInChromium();
 
 describe('workspaces in Chromium', () => {
   it('creates a new workspace from the header menu, shows it empty, and reopens the demo from the recent list', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await ctx.browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (e) => {
       throw e;
     });
-    await page.goto(served.url);
+    await page.goto(ctx.served.url);
     const rows = page.getByTestId('response-row');
     await expect.poll(() => rows.count()).toBeGreaterThan(5);
     const demoTotal = await page.getByTestId('list-total').innerText();
@@ -46,7 +30,7 @@ describe('workspaces in Chromium', () => {
     await page.getByTestId('workbench').waitFor();
 
     // A missing file is refused through the toast; the demo stays open.
-    const missing = path.join(served.dir, 'missing.db');
+    const missing = path.join(ctx.served.dir, 'missing.db');
     await page.getByTestId('workspace-menu').click();
     await page.getByTestId('workspace-path').fill(missing);
     await page.getByTestId('workspace-open').click();
@@ -54,7 +38,7 @@ describe('workspaces in Chromium', () => {
     expect(await page.getByTestId('workspace-name').innerText()).toContain('demo.db');
 
     // Create a new one: the library shows it, empty.
-    const fresh = path.join(served.dir, 'fresh.db');
+    const fresh = path.join(ctx.served.dir, 'fresh.db');
     await page.getByTestId('workspace-path').fill(fresh);
     await page.getByTestId('workspace-create').click();
     await expect.poll(() => page.getByTestId('workspace-name').innerText()).toContain('fresh.db');
@@ -69,8 +53,8 @@ describe('workspaces in Chromium', () => {
     await page.getByTestId('workspace-menu').click();
     const recent = page.getByTestId('workspace-recent');
     await expect.poll(() => recent.count()).toBe(2);
-    expect(await recent.evaluateAll((els) => els.map((e) => e.getAttribute('data-path')))).toEqual([fresh, served.db]);
-    await page.locator(`[data-testid="workspace-recent"][data-path="${served.db}"]`).click();
+    expect(await recent.evaluateAll((els) => els.map((e) => e.getAttribute('data-path')))).toEqual([fresh, ctx.served.db]);
+    await page.locator(`[data-testid="workspace-recent"][data-path="${ctx.served.db}"]`).click();
     await expect.poll(() => page.getByTestId('workspace-name').innerText()).toContain('demo.db');
     await expect.poll(() => page.getByTestId('list-total').innerText()).toBe(demoTotal);
     await expect.poll(() => rows.count()).toBeGreaterThan(5);

@@ -58,6 +58,22 @@ interface WorkbenchState {
 
 export const useWorkbench = createStore<WorkbenchState>('workbench', (set, get) => {
   let loadSeq = 0;
+  /** The state with no response open (at start, and after close()). */
+  const NO_RESPONSE = {
+    responseId: null,
+    detail: null,
+    loading: false,
+    loadError: null,
+    listIndex: null,
+    listTotal: null,
+    cursor: 0,
+    anchor: null,
+    span: null,
+    pendingIn: null,
+    pendingOut: null,
+    selectedTag: null,
+    lastTag: null,
+  } as const;
 
   async function locate(id: number): Promise<void> {
     const { filter, sort, order } = useFilters.getState();
@@ -79,19 +95,7 @@ export const useWorkbench = createStore<WorkbenchState>('workbench', (set, get) 
   }
 
   return {
-    responseId: null,
-    detail: null,
-    loading: false,
-    loadError: null,
-    listIndex: null,
-    listTotal: null,
-    cursor: 0,
-    anchor: null,
-    span: null,
-    pendingIn: null,
-    pendingOut: null,
-    selectedTag: null,
-    lastTag: null,
+    ...NO_RESPONSE,
     noteRequest: 0,
     navigating: false,
 
@@ -140,21 +144,7 @@ export const useWorkbench = createStore<WorkbenchState>('workbench', (set, get) 
 
     close() {
       ++loadSeq;
-      set({
-        responseId: null,
-        detail: null,
-        loading: false,
-        loadError: null,
-        listIndex: null,
-        listTotal: null,
-        cursor: 0,
-        anchor: null,
-        span: null,
-        pendingIn: null,
-        pendingOut: null,
-        selectedTag: null,
-        lastTag: null,
-      });
+      set(NO_RESPONSE);
       usePlayer.setState({ pendingSeek: null });
     },
 
