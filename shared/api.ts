@@ -239,6 +239,14 @@ export interface DatasetSummary {
   frameMapping: FrameMapping;
 }
 
+/** Someone (or something) who tagged or judged in this workspace, with their live tags and non-deleted verdicts. */
+export interface AnnotatorSummary {
+  name: string;
+  kind: 'human' | 'judge' | 'auto';
+  tags: number;
+  verdicts: number;
+}
+
 export interface Session {
   workspace: string;
   annotator: string;
@@ -310,6 +318,8 @@ const out = <T>() => undefined as unknown as T;
 export const api = {
   getSession: { input: none, output: out<Session>() },
   setAnnotator: { input: z.object({ name: z.string().trim().min(1).max(80) }), output: out<Session>() },
+  /** Every annotator of the workspace, sorted by name (for the library's "Annotated by" filter). */
+  listAnnotators: { input: none, output: out<AnnotatorSummary[]>() },
 
   // Answered by the shell (SHELL_METHODS), not the workspace's service: they choose which workspace that service runs on.
   listWorkspaces: { input: none, output: out<WorkspaceList>() },

@@ -1,6 +1,8 @@
 // Who is annotating: the name lives in the workspace settings (key `annotator`), so it survives restarts and is the
 // same for the desktop app and browser mode. Every tag and verdict records it; the annotators row is made on first use.
+// Annotators lists everyone with a row, for filtering by any of them.
 import os from 'node:os';
+import type { AnnotatorSummary } from '../../shared/api.ts';
 import type { Settings } from './settings.ts';
 import { nowIso, type Db } from './store.ts';
 
@@ -40,6 +42,24 @@ export class CurrentAnnotator {
     const name = this.name();
     this.insert.run(name, nowIso());
     return this.findId.get(name) as number;
+  }
+}
+
+/** Every annotator of the workspace with their live tags and non-deleted verdicts, sorted by name. */
+export class Annotators {
+  private readonly all;
+
+  constructor(db: Db) {
+    this.all = db.prepare(
+      'SELECT a.name, a.kind,' +
+        ' (SELECT COUNT(*) FROM tags t WHERE t.annotator_id = a.id AND t.deleted_at IS NULL) AS tags,' +
+        ' (SELECT COUNT(*) FROM verdicts v WHERE v.annotator_id = a.id AND v.deleted_at IS NULL) AS verdicts' +
+        ' FROM annotators a ORDER BY a.name',
+    );
+  }
+
+  list(): AnnotatorSummary[] {
+    return this.all.all() as AnnotatorSummary[];
   }
 }
 

@@ -2,7 +2,7 @@
 // mode (HTTP) and tests all reach it through dispatch(), which validates inputs and wraps errors; the methods here take
 // parsed input and throw CotscopeError with a code for anything the user should hear about.
 import type { ApiHandlers, ParsedInput, Session } from '../../shared/api.ts';
-import { CurrentAnnotator } from './annotator.ts';
+import { Annotators, CurrentAnnotator } from './annotator.ts';
 import { Annotations } from './annotations.ts';
 import { Datasets } from './datasets.ts';
 import { CotscopeError } from './errors.ts';
@@ -44,6 +44,7 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
   const { db } = store;
   const settings = new Settings(db);
   const annotator = new CurrentAnnotator(db, settings, opts.annotator);
+  const annotators = new Annotators(db);
   const annotations = new Annotations(db, annotator);
   const list = new ResponseList(db);
   const details = new ResponseDetails(db);
@@ -81,6 +82,7 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
       annotator.setName(name);
       return session();
     },
+    listAnnotators: () => annotators.list(),
 
     listResponses: ({ filter, sort, order, offset, limit }) => {
       const me = annotator.id();

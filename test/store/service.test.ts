@@ -493,6 +493,32 @@ describe('verdicts', () => {
     expect(await total({ annotator: 'nobody' })).toBe(0);
     expect((await list({ annotator: 'ana', labels: ['format'] })).map((r) => r.id)).toEqual([a]);
   });
+
+  it('lists every annotator by name with their live tags and verdicts; tombstones do not count', async () => {
+    expect(await call('listAnnotators')).toEqual([]);
+    // A second window on the same workspace, annotating as someone else (no annotator is stored in the workspace yet).
+    const zoe = createService(store, { annotator: 'zoe' });
+    const [a, b, c] = (await list()).map((r) => r.id);
+    await call('createTag', { responseId: a, label: 'format' });
+    const gone = await call('createTag', { responseId: b, label: 'format' });
+    await call('setVerdict', { responseId: c, supports: 'yes' });
+    await call('createTag', { responseId: a, label: 'format' }, zoe);
+    await call('createTag', { responseId: c, label: 'format' }, zoe);
+    await call('setVerdict', { responseId: a, supports: 'no' }, zoe);
+    await call('setVerdict', { responseId: b, reviewStatus: 'done' }, zoe);
+    await call('deleteTag', { uuid: gone.uuid });
+    await call('undo', {}, zoe); // tombstones zoe's verdict on b
+    const want = [
+      { name: 'ana', kind: 'human', tags: 1, verdicts: 1 },
+      { name: 'zoe', kind: 'human', tags: 2, verdicts: 1 },
+    ];
+    expect(await call('listAnnotators')).toEqual(want);
+    expect(await call('listAnnotators', {}, zoe)).toEqual(want);
+    expect((await list({ annotator: 'zoe' })).map((r) => r.id)).toEqual([a, c]);
+    // An annotator whose tags are all deleted is still listed, with no tags counted.
+    await call('deleteTag', { uuid: (await call('getResponse', { id: a })).tags.find((t) => t.annotator === 'ana')!.uuid });
+    expect((await call('listAnnotators'))[0]).toEqual({ name: 'ana', kind: 'human', tags: 0, verdicts: 1 });
+  });
 });
 
 describe('undo and redo', () => {
@@ -864,7 +890,7 @@ describe('dispatch', () => {
   it('returns values that survive JSON and structured clone (what HTTP and IPC carry)', async () => {
     await call('createTag', { responseId: 1, label: 'format', time: [1, 2] });
     for (const [method, input] of [
-      ['listResponses', {}], ['getResponse', { id: 1 }], ['listLabels', {}], ['listRuns', {}], ['listDatasets', {}], ['getSession', {}],
+      ['listResponses', {}], ['getResponse', { id: 1 }], ['listLabels', {}], ['listRuns', {}], ['listDatasets', {}], ['getSession', {}], ['listAnnotators', {}],
     ] as const) {
       const r = await dispatch(service, method, input);
       expect(JSON.parse(JSON.stringify(r))).toEqual(r);

@@ -1,6 +1,6 @@
 // The workspace and session: who is annotating, what can be undone, and the workspace-wide lists the other views
-// read (taxonomy labels, runs, datasets).
-import type { DatasetSummary, FrameMapping, Label, RunSettings, RunSummary, Session } from '../../../shared/api.ts';
+// read (taxonomy labels, runs, datasets, annotators).
+import type { AnnotatorSummary, DatasetSummary, FrameMapping, Label, RunSettings, RunSummary, Session } from '../../../shared/api.ts';
 import { call, shown } from '../api.ts';
 import { createStore } from './create-store.ts';
 import { useList } from './list.ts';
@@ -12,12 +12,14 @@ interface WorkspaceState {
   labels: Label[];
   runs: RunSummary[];
   datasets: DatasetSummary[];
+  annotators: AnnotatorSummary[];
   loaded: boolean;
   load(): Promise<void>;
   refreshSession(): Promise<void>;
   refreshLabels(): Promise<void>;
   refreshRuns(): Promise<void>;
   refreshDatasets(): Promise<void>;
+  refreshAnnotators(): Promise<void>;
   setAnnotator(name: string): Promise<void>;
   setUndoState(canUndo: boolean, canRedo: boolean): void;
   /** Saves a label; returns the error message for inline display instead of throwing. */
@@ -41,17 +43,19 @@ export const useWorkspace = createStore<WorkspaceState>('workspace', (set, get) 
   labels: [],
   runs: [],
   datasets: [],
+  annotators: [],
   loaded: false,
 
   async load() {
     try {
-      const [session, labels, runs, datasets] = await Promise.all([
+      const [session, labels, runs, datasets, annotators] = await Promise.all([
         call('getSession', {}),
         call('listLabels', { includeRetired: true }),
         call('listRuns', {}),
         call('listDatasets', {}),
+        call('listAnnotators', {}),
       ]);
-      set({ session, labels, runs, datasets, loaded: true });
+      set({ session, labels, runs, datasets, annotators, loaded: true });
     } catch (e) {
       set({ loaded: true });
       shown(e);
@@ -81,6 +85,13 @@ export const useWorkspace = createStore<WorkspaceState>('workspace', (set, get) 
   async refreshDatasets() {
     try {
       set({ datasets: await call('listDatasets', {}) });
+    } catch (e) {
+      shown(e);
+    }
+  },
+  async refreshAnnotators() {
+    try {
+      set({ annotators: await call('listAnnotators', {}) });
     } catch (e) {
       shown(e);
     }

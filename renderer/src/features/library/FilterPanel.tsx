@@ -27,6 +27,15 @@ export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInpu
   const runs = useWorkspace((s) => s.runs);
   const labels = useWorkspace((s) => s.labels);
   const annotator = useWorkspace((s) => s.session?.annotator);
+  const annotators = useWorkspace((s) => s.annotators);
+
+  // Tag counts change while annotating: re-read them on coming back to the library (the first load reads them already).
+  useEffect(() => {
+    if (useWorkspace.getState().loaded) void useWorkspace.getState().refreshAnnotators();
+  }, []);
+  const others = annotators.filter((a) => a.name !== annotator);
+  // A name from the URL that is neither me nor a known annotator still shows as chosen (it matches nothing).
+  const unknown = filter.annotator && filter.annotator !== annotator && !others.some((a) => a.name === filter.annotator) ? filter.annotator : null;
 
   // The search box and sample id are typed: apply them when the typing pauses.
   const [text, setText] = useState(filter.text ?? '');
@@ -188,15 +197,25 @@ export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInpu
         </label>
       </div>
 
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={!!filter.annotator}
-          disabled={!annotator}
-          onChange={(e) => (set({ annotator: e.target.checked ? annotator : undefined }), e.currentTarget.blur())}
-          data-testid="filter-mine"
-        />
-        <span className="check-text">Only responses I annotated{filter.annotator && filter.annotator !== annotator ? ` (${filter.annotator})` : ''}</span>
+      <label className="field">
+        <span className="field-label">Annotated by</span>
+        <select
+          className="select"
+          value={filter.annotator ?? ''}
+          onChange={(e) => (set({ annotator: e.target.value || undefined }), e.currentTarget.blur())}
+          title="Responses this annotator tagged or gave a verdict"
+          data-testid="filter-annotator"
+        >
+          <option value="">anyone</option>
+          {annotator && <option value={annotator}>me ({annotator})</option>}
+          {others.map((a) => (
+            <option key={a.name} value={a.name}>
+              {a.name}
+              {a.kind !== 'human' ? ` · ${a.kind}` : ''} ({a.tags.toLocaleString()} tag{a.tags === 1 ? '' : 's'})
+            </option>
+          ))}
+          {unknown && <option value={unknown}>{unknown}</option>}
+        </select>
       </label>
 
       <fieldset className="field">
