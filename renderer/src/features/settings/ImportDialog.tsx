@@ -124,15 +124,7 @@ export function ImportDialog() {
               <span className="field-label">Data root (holds videos/ and images/)</span>
               <input className="input mono" value={dataRoot} onChange={(e) => setDataRoot(e.target.value)} placeholder="/data/SEED-Bench-R1" data-testid="import-dataroot" />
             </label>
-            <label className="field">
-              <span className="field-label">Level</span>
-              <select className="select" value={level} onChange={(e) => setLevel(e.target.value as LevelChoice)} data-testid="import-level">
-                <option value="">from file name</option>
-                <option value="L1">L1</option>
-                <option value="L2">L2</option>
-                <option value="L3">L3</option>
-              </select>
-            </label>
+            <LevelField level={level} onChange={setLevel} />
           </div>
         ) : (
           <>
@@ -150,15 +142,7 @@ export function ImportDialog() {
                   <option value="other">other</option>
                 </select>
               </label>
-              <label className="field">
-                <span className="field-label">Level</span>
-                <select className="select" value={level} onChange={(e) => setLevel(e.target.value as LevelChoice)} data-testid="import-level">
-                  <option value="">from file name</option>
-                  <option value="L1">L1</option>
-                  <option value="L2">L2</option>
-                  <option value="L3">L3</option>
-                </select>
-              </label>
+              <LevelField level={level} onChange={setLevel} />
             </div>
             <div className="field-row">
               <label className="field grow">
@@ -193,5 +177,20 @@ export function ImportDialog() {
         <Progress />
       </div>
     </Modal>
+  );
+}
+
+/** The level every record of the imported files gets, or "from file name". */
+function LevelField({ level, onChange }: { level: LevelChoice; onChange: (l: LevelChoice) => void }) {
+  return (
+    <label className="field">
+      <span className="field-label">Level</span>
+      <select className="select" value={level} onChange={(e) => onChange(e.target.value as LevelChoice)} data-testid="import-level">
+        <option value="">from file name</option>
+        <option value="L1">L1</option>
+        <option value="L2">L2</option>
+        <option value="L3">L3</option>
+      </select>
+    </label>
   );
 }

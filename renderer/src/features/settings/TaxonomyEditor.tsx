@@ -71,13 +71,7 @@ function Row({ label, labels }: { label: Label; labels: Label[] }) {
           />
         </td>
         <td>
-          <select className="select" value={d.target} onChange={(e) => setD({ ...d, target: e.target.value as LabelTarget })} aria-label="Targets">
-            {TARGETS.map((t) => (
-              <option key={t.v} value={t.v}>
-                {t.text}
-              </option>
-            ))}
-          </select>
+          <TargetSelect value={d.target} onChange={(target) => setD({ ...d, target })} />
         </td>
         <td>
           <input className="input" value={d.description} maxLength={500} onChange={(e) => setD({ ...d, description: e.target.value })} aria-label="Description" />
@@ -143,13 +137,7 @@ function NewLabel({ labels }: { labels: Label[] }) {
           <input className="input input-key" value={d.hotkey} maxLength={1} onChange={(e) => setD({ ...d, hotkey: e.target.value.toLowerCase() })} aria-label="Hotkey" data-testid="new-label-hotkey" />
         </td>
         <td>
-          <select className="select" value={d.target} onChange={(e) => setD({ ...d, target: e.target.value as LabelTarget })} aria-label="Targets">
-            {TARGETS.map((t) => (
-              <option key={t.v} value={t.v}>
-                {t.text}
-              </option>
-            ))}
-          </select>
+          <TargetSelect value={d.target} onChange={(target) => setD({ ...d, target })} />
         </td>
         <td>
           <input className="input" placeholder="What it means, for teammates" value={d.description} maxLength={500} onChange={(e) => setD({ ...d, description: e.target.value })} aria-label="Description" />
@@ -202,5 +190,18 @@ export function TaxonomyEditor() {
         Free hotkeys: <span className="mono">{free.join(' ')}</span>. Retired labels stay on the tags that use them but are no longer offered.
       </p>
     </div>
+  );
+}
+
+/** What a label is put on: a span or steps, a video time range, or the whole response. */
+function TargetSelect({ value, onChange }: { value: LabelTarget; onChange: (t: LabelTarget) => void }) {
+  return (
+    <select className="select" value={value} onChange={(e) => onChange(e.target.value as LabelTarget)} aria-label="Targets">
+      {TARGETS.map((t) => (
+        <option key={t.v} value={t.v}>
+          {t.text}
+        </option>
+      ))}
+    </select>
   );
 }
