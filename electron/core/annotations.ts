@@ -81,6 +81,36 @@ export function tagFromRow(r: TagOut): Tag {
   };
 }
 
+/**
+ * A response's live (not tombstoned) tags and verdicts by every annotator, with label keys and annotator names: what
+ * the workbench shows and what exports write.
+ */
+export class LiveAnnotations {
+  private readonly tagsOf;
+  private readonly verdictsOf;
+
+  constructor(db: Db) {
+    this.tagsOf = db.prepare(
+      `SELECT t.*, l.key AS label, a.name AS annotator FROM tags t
+         JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id
+        WHERE t.response_id = ? AND t.deleted_at IS NULL ORDER BY t.id`,
+    );
+    this.verdictsOf = db.prepare(
+      `SELECT v.*, a.name AS annotator FROM verdicts v JOIN annotators a ON a.id = v.annotator_id
+        WHERE v.response_id = ? AND v.deleted_at IS NULL ORDER BY v.id`,
+    );
+  }
+
+  tags(responseId: number): Tag[] {
+    return (this.tagsOf.all(responseId) as TagOut[]).map(tagFromRow);
+  }
+
+  /** Verdicts, each with the annotator's id (to find the current annotator's own). */
+  verdicts(responseId: number): { verdict: Verdict; annotatorId: number }[] {
+    return (this.verdictsOf.all(responseId) as VerdictOut[]).map((r) => ({ verdict: verdictFromRow(r), annotatorId: r.annotator_id }));
+  }
+}
+
 export function verdictFromRow(r: VerdictOut): Verdict {
   return {
     uuid: r.uuid,

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { Store } from './store.ts';
 import { CotscopeError } from './errors.ts';
 import { decodeSteps } from './steps-column.ts';
+import { LiveAnnotations } from './annotations.ts';
 
 export interface ExportedTag {
   uuid: string;
@@ -98,17 +99,7 @@ export function* iterateResponses(store: Store): Generator<ExportedResponse> {
         ORDER BY x.run_id, x.sample_id, x.rollout`,
     )
     .iterate() as IterableIterator<ResponseRow>;
-  const tagsOf = db.prepare(
-    `SELECT t.uuid, l.key AS label, a.name AS annotator, t.step_start, t.step_end, t.char_start, t.char_end,
-            t.time_start, t.time_end, t.note, t.severity, t.origin, t.created_at, t.updated_at
-       FROM tags t JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id
-      WHERE t.response_id = ? AND t.deleted_at IS NULL ORDER BY t.id`,
-  );
-  const verdictsOf = db.prepare(
-    `SELECT v.uuid, a.name AS annotator, v.supports, v.review_status, v.note, v.updated_at
-       FROM verdicts v JOIN annotators a ON a.id = v.annotator_id
-      WHERE v.response_id = ? AND v.deleted_at IS NULL ORDER BY v.id`,
-  );
+  const live = new LiveAnnotations(db);
   // Reading while iterating needs a second statement per row; better-sqlite3 allows it on one connection.
   for (const r of rows) {
     const steps = decodeSteps(r.steps).map((s) => ({
@@ -117,22 +108,32 @@ export function* iterateResponses(store: Store): Generator<ExportedResponse> {
       end: s.end,
       text: r.raw.slice(s.start, s.end),
     }));
-    const tags = (tagsOf.all(r.id) as any[]).map(
+    // The API's Tag and Verdict, written with the file format's snake_case names.
+    const tags = live.tags(r.id).map(
       (t): ExportedTag => ({
         uuid: t.uuid,
         label: t.label,
         annotator: t.annotator,
-        steps: t.step_start === null ? null : [t.step_start, t.step_end],
-        span: t.char_start === null ? null : [t.char_start, t.char_end],
-        time: t.time_start === null ? null : [t.time_start, t.time_end],
+        steps: t.steps,
+        span: t.span,
+        time: t.time,
         note: t.note,
         severity: t.severity,
         origin: t.origin,
-        created_at: t.created_at,
-        updated_at: t.updated_at,
+        created_at: t.createdAt,
+        updated_at: t.updatedAt,
       }),
     );
-    const verdicts = verdictsOf.all(r.id) as ExportedVerdict[];
+    const verdicts = live.verdicts(r.id).map(
+      ({ verdict: v }): ExportedVerdict => ({
+        uuid: v.uuid,
+        annotator: v.annotator,
+        supports: v.supports,
+        review_status: v.reviewStatus,
+        note: v.note,
+        updated_at: v.updatedAt,
+      }),
+    );
     yield {
       sample_id: r.sample_id,
       level: r.level,

@@ -1,7 +1,7 @@
 // One response with everything the workbench shows beside it: the question, its video and image, the steps, and every
 // annotator's live tags and verdicts.
 import type { MediaInfo, Narration, ResponseDetail, SampleDetail } from '../../shared/api.ts';
-import { tagFromRow, verdictFromRow } from './annotations.ts';
+import { LiveAnnotations } from './annotations.ts';
 import { CotscopeError } from './errors.ts';
 import { runSettings } from './runs.ts';
 import { decodeSteps } from './steps-column.ts';
@@ -9,8 +9,10 @@ import type { Db } from './store.ts';
 
 export class ResponseDetails {
   private readonly s;
+  private readonly live: LiveAnnotations;
 
   constructor(db: Db) {
+    this.live = new LiveAnnotations(db);
     this.s = {
       response: db.prepare(
         `SELECT x.*, r.name AS run_name, r.method AS run_method, r.settings AS run_settings
@@ -18,15 +20,6 @@ export class ResponseDetails {
       ),
       sample: db.prepare('SELECT * FROM samples WHERE id = ?'),
       media: db.prepare('SELECT id, kind, rel_path, expected, present FROM media WHERE sample_id = ?'),
-      tags: db.prepare(
-        `SELECT t.*, l.key AS label, a.name AS annotator FROM tags t
-           JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id
-          WHERE t.response_id = ? AND t.deleted_at IS NULL ORDER BY t.id`,
-      ),
-      verdicts: db.prepare(
-        `SELECT v.*, a.name AS annotator FROM verdicts v JOIN annotators a ON a.id = v.annotator_id
-          WHERE v.response_id = ? AND v.deleted_at IS NULL ORDER BY v.id`,
-      ),
     };
   }
 
@@ -39,9 +32,9 @@ export class ResponseDetails {
       const m = media.find((r) => r.kind === kind);
       return m ? { id: m.id, kind, relPath: m.rel_path, expected: m.expected === 1, present: m.present === 1 } : null;
     };
-    const verdictRows = this.s.verdicts.all(id) as any[];
-    const verdicts = verdictRows.map(verdictFromRow);
-    const mineIndex = verdictRows.findIndex((v) => v.annotator_id === me);
+    const judged = this.live.verdicts(id);
+    const verdicts = judged.map((v) => v.verdict);
+    const mineIndex = judged.findIndex((v) => v.annotatorId === me);
     const sample: SampleDetail = {
       id: s.id,
       level: s.level,
@@ -78,7 +71,7 @@ export class ResponseDetails {
       sample,
       video: mediaOf('video'),
       image: mediaOf('image'),
-      tags: (this.s.tags.all(id) as any[]).map(tagFromRow),
+      tags: this.live.tags(id),
       verdicts,
       mine: mineIndex < 0 ? null : verdicts[mineIndex],
     };

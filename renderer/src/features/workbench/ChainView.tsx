@@ -100,6 +100,27 @@ function groupByLabel(tags: Tag[]): { key: string; tags: Tag[] }[] {
   return [...m].map(([key, list]) => ({ key, tags: list }));
 }
 
+/** A label's tags on a step or on the whole response: clicking walks through them and seeks the video to each. */
+function LabelChip({ labelKey, tags, label, selectedTag }: { labelKey: string; tags: Tag[]; label: Label | undefined; selectedTag: string | null }) {
+  return (
+    <span
+      className={`step-chip${tags.some((t) => t.uuid === selectedTag) ? ' selected' : ''}`}
+      style={{ borderColor: label?.color, color: label?.color }}
+      title={tags.map((t) => `${label?.name ?? labelKey} · ${t.annotator}${t.note ? ` — ${t.note}` : ''}`).join('\n')}
+      onClick={(e) => {
+        e.stopPropagation(); // not a click on the step under it
+        const i = tags.findIndex((t) => t.uuid === selectedTag);
+        const t = tags[(i + 1) % tags.length];
+        useWorkbench.getState().selectTag(t.uuid);
+        if (t.time) usePlayer.getState().seek(t.time[0]);
+      }}
+    >
+      {label?.name ?? labelKey}
+      {tags.length > 1 && <span className="chip-count"> ×{tags.length}</span>}
+    </span>
+  );
+}
+
 function pieceStyle(tags: Tag[], labels: Map<string, Label>, selected: string | null): React.CSSProperties | undefined {
   if (tags.length === 0) return undefined;
   const ordered = [...tags].sort((a, b) => (a.uuid === selected ? 1 : 0) - (b.uuid === selected ? 1 : 0));
@@ -179,29 +200,9 @@ const BlockView = memo(function BlockView({
       <span className="step-text">{text}</span>
       {chips.length > 0 && (
         <span className="step-chips">
-          {groupByLabel(chips).map(({ key, tags }) => {
-            const l = labels.get(key);
-            const sel = tags.some((t) => t.uuid === selectedTag);
-            return (
-              <span
-                key={key}
-                className={`step-chip${sel ? ' selected' : ''}`}
-                style={{ borderColor: l?.color, color: l?.color }}
-                title={tags.map((t) => `${l?.name ?? t.label} · ${t.annotator}${t.note ? ` — ${t.note}` : ''}`).join('\n')}
-                onClick={(e) => {
-                  e.stopPropagation();
-                  // Repeated clicks walk through the tags of this label here.
-                  const i = tags.findIndex((t) => t.uuid === selectedTag);
-                  const t = tags[(i + 1) % tags.length];
-                  useWorkbench.getState().selectTag(t.uuid);
-                  if (t.time) usePlayer.getState().seek(t.time[0]);
-                }}
-              >
-                {l?.name ?? key}
-                {tags.length > 1 && <span className="chip-count"> ×{tags.length}</span>}
-              </span>
-            );
-          })}
+          {groupByLabel(chips).map(({ key, tags }) => (
+            <LabelChip key={key} labelKey={key} tags={tags} label={labels.get(key)} selectedTag={selectedTag} />
+          ))}
         </span>
       )}
     </div>
@@ -277,26 +278,9 @@ export function ChainView({ detail, labels }: { detail: ResponseDetail; labels: 
       {responseTags.length > 0 && (
         <div className="chain-response-tags">
           <span className="field-label">Whole response</span>
-          {groupByLabel(responseTags).map(({ key, tags }) => {
-            const l = labelMap.get(key);
-            return (
-              <span
-                key={key}
-                className={`step-chip${tags.some((t) => t.uuid === selectedTag) ? ' selected' : ''}`}
-                style={{ borderColor: l?.color, color: l?.color }}
-                title={tags.map((t) => `${l?.name ?? key} · ${t.annotator}${t.note ? ` — ${t.note}` : ''}`).join('\n')}
-                onClick={() => {
-                  const i = tags.findIndex((t) => t.uuid === selectedTag);
-                  const t = tags[(i + 1) % tags.length];
-                  useWorkbench.getState().selectTag(t.uuid);
-                  if (t.time) usePlayer.getState().seek(t.time[0]);
-                }}
-              >
-                {l?.name ?? key}
-                {tags.length > 1 && <span className="chip-count"> ×{tags.length}</span>}
-              </span>
-            );
-          })}
+          {groupByLabel(responseTags).map(({ key, tags }) => (
+            <LabelChip key={key} labelKey={key} tags={tags} label={labelMap.get(key)} selectedTag={selectedTag} />
+          ))}
         </div>
       )}
       {detail.steps.length === 0 && <div className="muted small chain-nosteps">No steps were found in this response; its raw text:</div>}
