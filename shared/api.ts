@@ -55,6 +55,21 @@ export const ResponseFilterSchema = z.object({
   text: z.string().max(500).optional(),
   /** One question's responses in every run and rollout: the sample id exactly (115 and "115" alike). */
   sampleId: z.string().optional(),
+  /** L3 domains (samples.domain). */
+  domains: z.array(z.string()).optional(),
+  /**
+   * Whose work counts for `labels`, `allLabels`, `consensus`, `reviewed` and `firstStep`: these annotators' live tags
+   * and verdicts (default everyone). The dashboards' drill-downs set it from their annotator filter.
+   */
+  by: z.array(z.string()).optional(),
+  /** Responses carrying every one of these labels (`labels` is any of them). */
+  allLabels: z.array(labelKey).optional(),
+  /** Consistency by the verdicts of `by`: no if any says no, yes if all that judged say yes, unclear otherwise, unjudged if none. */
+  consensus: z.enum(['yes', 'no', 'unclear', 'unjudged']).optional(),
+  /** Reviewed by `by`: a verdict with a judgment, a tag, or review status done. false = not reviewed by any of them. */
+  reviewed: z.boolean().optional(),
+  /** The first tagged step (by `by`) starts in [from, to) of the chain's relative position 0..1 (to = 1 includes 1). */
+  firstStep: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).optional(),
 });
 export type ResponseFilter = z.infer<typeof ResponseFilterSchema>;
 
@@ -310,6 +325,167 @@ export const StartImportInput = z.discriminatedUnion('kind', [
   }),
 ]);
 
+// ---------- compare (issue 4) ----------
+
+/** The four outcomes of a pair of runs on one question; a run is right on a question when ≥ half its responses are correct. */
+export const OutcomeSchema = z.enum(['both_right', 'only_a', 'only_b', 'both_wrong']);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+export type OutcomeCounts = Record<Outcome, number>;
+
+/** `levels` holds each level present plus `all`, over the questions both runs answered (≥ 1 response each). */
+export interface CompareMatrix {
+  pair: [string, string];
+  levels: Record<string, OutcomeCounts>;
+}
+
+export const CompareMatrixInput = z.object({
+  runs: z.tuple([z.string().min(1), z.string().min(1)]),
+  levels: z.array(LevelSchema).optional(),
+  /** L3 domains (samples.domain); empty does not filter. */
+  domains: z.array(z.string()).optional(),
+});
+
+/** Which questions the compare view walks through. Every field narrows (AND). */
+export const CompareFilterSchema = z.object({
+  /** Two or more run names; the first two are the pair A, B of `outcome`. */
+  runs: z.array(z.string().min(1)).min(2).max(8),
+  levels: z.array(LevelSchema).optional(),
+  domains: z.array(z.string()).optional(),
+  /** A matrix cell: the pair's outcome on the question (`level` of the cell is `levels`). */
+  outcome: OutcomeSchema.optional(),
+  /**
+   * Right answer, flawed reasoning: some run has a correct response that carries a tag, or whose verdict (any
+   * annotator) says the reasoning does not support the answer.
+   */
+  rightFlawed: z.boolean().optional(),
+  /** The runs disagree: their majority predictions differ (or one is right and another wrong). */
+  disagree: z.boolean().optional(),
+  /** A label present on some response of `run` and on no response of the other chosen runs. */
+  labelOnly: z.object({ label: labelKey, run: z.string().min(1) }).optional(),
+});
+export type CompareFilter = z.infer<typeof CompareFilterSchema>;
+
+export interface CompareRunCell {
+  run: string;
+  method: Method;
+  /** This run's responses to the question, by rollout. */
+  responseIds: number[];
+  predictions: (Letter | null)[];
+  correct: number;
+  /** ≥ half of the responses correct (false when the run has none). */
+  right: boolean;
+  /** Live tags on these responses, by label key. */
+  labels: Record<string, number>;
+}
+
+export interface CompareQuestion {
+  /** samples.id */
+  sampleKey: number;
+  sampleId: string;
+  level: Level;
+  taskGoal: string | null;
+  golden: Letter | null;
+  /** In the order of the filter's runs. */
+  runs: CompareRunCell[];
+  /** The pair's outcome, null when either of the first two runs has no response to it. */
+  outcome: Outcome | null;
+}
+
+export interface CompareQuestionPage {
+  total: number;
+  offset: number;
+  rows: CompareQuestion[];
+}
+
+// ---------- dashboards (issue 4) ----------
+
+/** Filters every chart shares. Empty lists do not filter. */
+export const DashboardFilterSchema = z.object({
+  levels: z.array(LevelSchema).optional(),
+  runs: z.array(z.string()).optional(),
+  /** Whose tags and verdicts count (reviewed, labels, consistency, progress); default everyone. */
+  annotators: z.array(z.string()).optional(),
+  /** Which labels the failure-mode charts show; default all live labels. */
+  labels: z.array(labelKey).optional(),
+  /** L3 domains. */
+  domains: z.array(z.string()).optional(),
+});
+export type DashboardFilter = z.infer<typeof DashboardFilterSchema>;
+
+/** A 95% Wilson score interval, as fractions. */
+export type Interval = [number, number];
+
+export interface AccuracyCell {
+  run: string;
+  method: Method;
+  level: Level | 'all';
+  responses: number;
+  correct: number;
+  accuracy: number;
+  ci: Interval;
+  /** The library filter that lists exactly the responses counted here. */
+  drill: ResponseFilter;
+}
+
+export interface FailureRateCell {
+  run: string;
+  level: Level | 'all';
+  label: string;
+  /** Responses reviewed by the chosen annotators (a verdict, a tag, or review status done). */
+  reviewed: number;
+  /** Of those, responses carrying the label (by the chosen annotators). */
+  count: number;
+  rate: number;
+  ci: Interval;
+  drill: ResponseFilter;
+}
+
+export type Consistency = 'yes' | 'no' | 'unclear' | 'unjudged';
+
+export interface QuadrantCell {
+  run: string;
+  correct: boolean;
+  /** Reasoning supports the answer, by the chosen annotators' verdicts: no if any says no, yes if all say yes. */
+  supports: Consistency;
+  count: number;
+  drill: ResponseFilter;
+}
+
+export interface CooccurrenceCell {
+  a: string;
+  b: string;
+  /** Responses carrying both labels (a = b: carrying the label). */
+  count: number;
+  drill: ResponseFilter;
+}
+
+export interface FirstStepBin {
+  run: string;
+  /** Relative position of the first tagged step in the chain, [from, to) of 0..1 (the last bin includes 1). */
+  from: number;
+  to: number;
+  count: number;
+  drill: ResponseFilter;
+}
+
+export interface ProgressCell {
+  annotator: string;
+  run: string;
+  reviewed: number;
+  responses: number;
+}
+
+export interface Dashboard {
+  accuracy: AccuracyCell[];
+  failureRates: FailureRateCell[];
+  quadrant: QuadrantCell[];
+  cooccurrence: { labels: string[]; cells: CooccurrenceCell[] };
+  firstStep: FirstStepBin[];
+  progress: { cells: ProgressCell[]; /** A sentence when reviews are unbalanced across runs, else null. */ imbalance: string | null };
+  /** What the filter pickers offer. */
+  available: { runs: string[]; levels: Level[]; annotators: string[]; labels: string[]; domains: string[] };
+}
+
 // ---------- the contract ----------
 
 const none = z.object({}).default({});
@@ -386,6 +562,17 @@ export const api = {
   /** Points a dataset at its data root's new place and re-checks every video and image. */
   remapDataRoot: { input: z.object({ datasetId: id, root: z.string().min(1) }), output: out<DatasetSummary>() },
   setFrameMapping: { input: z.object({ datasetId: id, mapping: FrameMappingSchema }), output: out<DatasetSummary>() },
+
+  compareMatrix: { input: CompareMatrixInput, output: out<CompareMatrix>() },
+  listCompareQuestions: {
+    input: z.object({
+      filter: CompareFilterSchema,
+      offset: z.number().int().nonnegative().default(0),
+      limit: z.number().int().min(1).max(5000).default(500),
+    }),
+    output: out<CompareQuestionPage>(),
+  },
+  getDashboard: { input: DashboardFilterSchema.default({}), output: out<Dashboard>() },
 
   startImport: { input: StartImportInput, output: out<ImportJob>() },
   getImport: { input: z.object({ id: z.string().min(1) }), output: out<ImportJob>() },
