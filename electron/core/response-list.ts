@@ -265,6 +265,15 @@ export class ResponseList {
     });
   }
 
+  /** Every matching id in the list's order, read as the caller goes (exports): one statement, nothing held. */
+  *ids(q: ListQuery): Generator<number> {
+    const total = this.total(this.plan(q, 0, 1).count);
+    if (total === 0) return;
+    // Planned as one page holding the whole list, so the planner weighs walking the list index against the filters'.
+    const page = this.plan(q, 0, total).page(total);
+    yield* this.cache.get(page.sql).pluck().iterate(...page.params) as IterableIterator<number>;
+  }
+
   /** Position of response `id` in the list, or null when the filter leaves it out. */
   locate(q: ListQuery, id: number): { index: number | null; total: number } {
     return this.guard(() => {
