@@ -6,19 +6,20 @@ import { createStore } from './create-store.ts';
 import { useList } from './list.ts';
 import { useRoute } from './route.ts';
 import { notify } from './notifications.ts';
-import { pendingTime, selectedSteps, useWorkbench } from './workbench.ts';
+import { allWorkbenches, pendingTime, selectedSteps, useWorkbench, type WorkbenchStore } from './workbench.ts';
 import { useWorkspace } from './workspace.ts';
 
+// Every action acts on one workbench: the workbench screen's by default, or a compare column's (`wb`).
 interface AnnotationsState {
   saving: number;
   savedAt: number | null;
 
-  tagWith(label: Label): Promise<Tag | undefined>;
-  updateTag(uuid: string, patch: Omit<Input<'updateTag'>, 'uuid'>): Promise<void>;
-  deleteTag(uuid: string): Promise<void>;
-  setSupports(supports: Supports | null): Promise<void>;
-  setReview(status: ReviewStatus): Promise<void>;
-  setSeverity(uuid: string, severity: Severity | null): Promise<void>;
+  tagWith(label: Label, wb?: WorkbenchStore): Promise<Tag | undefined>;
+  updateTag(uuid: string, patch: Omit<Input<'updateTag'>, 'uuid'>, wb?: WorkbenchStore): Promise<void>;
+  deleteTag(uuid: string, wb?: WorkbenchStore): Promise<void>;
+  setSupports(supports: Supports | null, wb?: WorkbenchStore): Promise<void>;
+  setReview(status: ReviewStatus, wb?: WorkbenchStore): Promise<void>;
+  setSeverity(uuid: string, severity: Severity | null, wb?: WorkbenchStore): Promise<void>;
   undo(): Promise<void>;
   redo(): Promise<void>;
 }
@@ -40,8 +41,8 @@ export const useAnnotations = createStore<AnnotationsState>('annotations', (set,
   }
 
   /** Keeps the library's cached row in step (the library also re-fetches what it holds when it reappears). */
-  function syncTagCount(responseId: number) {
-    const wb = useWorkbench.getState();
+  function syncTagCount(responseId: number, store: WorkbenchStore) {
+    const wb = store.getState();
     if (wb.detail?.id === responseId) useList.getState().patchRow(responseId, { tagCount: wb.detail.tags.length });
   }
 
@@ -63,12 +64,12 @@ export const useAnnotations = createStore<AnnotationsState>('annotations', (set,
       useWorkspace.getState().setUndoState(r.canUndo, r.canRedo);
       set({ savedAt: Date.now() });
       if (useRoute.getState().view.name === 'library' && r.responseId !== null) useList.getState().refresh();
-      const wb = useWorkbench.getState();
+      const store = allWorkbenches().find((w) => w.getState().responseId === r.responseId);
       if (r.responseId === null) {
         notify('info', kind === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
-      } else if (r.responseId === wb.responseId) {
-        await wb.reload();
-        const d = useWorkbench.getState().detail;
+      } else if (store) {
+        await Promise.all(allWorkbenches().filter((w) => w.getState().responseId === r.responseId).map((w) => w.getState().reload()));
+        const d = store.getState().detail;
         if (d) useList.getState().patchRow(d.id, { tagCount: d.tags.length, supports: d.mine?.supports ?? null, reviewStatus: d.mine?.reviewStatus ?? 'todo' });
         notify('info', `${kind === 'undo' ? 'Undone' : 'Redone'}: ${actionText(r.action)}`);
       } else {
@@ -85,8 +86,8 @@ export const useAnnotations = createStore<AnnotationsState>('annotations', (set,
     saving: 0,
     savedAt: null,
 
-    async tagWith(label) {
-      const wb = useWorkbench.getState();
+    async tagWith(label, store = useWorkbench) {
+      const wb = store.getState();
       const d = wb.detail;
       if (!d) return undefined;
       const input: Input<'createTag'> = { responseId: d.id, label: label.key };
@@ -101,57 +102,57 @@ export const useAnnotations = createStore<AnnotationsState>('annotations', (set,
       // before the call returns, so a second key pressed right after cannot pick them up again; a failed call puts
       // them back.
       const used = { span: wb.span, pendingIn: wb.pendingIn, pendingOut: wb.pendingOut };
-      useWorkbench.setState({ span: null, pendingIn: null, pendingOut: null });
+      store.setState({ span: null, pendingIn: null, pendingOut: null });
       window.getSelection()?.removeAllRanges();
       const tag = await mutate(() => call('createTag', input));
       if (tag) {
-        useWorkbench.getState().putTag(tag, true);
-        syncTagCount(d.id);
-      } else if (useWorkbench.getState().detail?.id === d.id) {
-        useWorkbench.setState(used);
+        store.getState().putTag(tag, true);
+        syncTagCount(d.id, store);
+      } else if (store.getState().detail?.id === d.id) {
+        store.setState(used);
       }
       return tag;
     },
 
-    async updateTag(uuid, patch) {
+    async updateTag(uuid, patch, store = useWorkbench) {
       const tag = await mutate(() => call('updateTag', { uuid, ...patch }));
-      if (tag) useWorkbench.getState().putTag(tag);
+      if (tag) store.getState().putTag(tag);
     },
 
-    async setSeverity(uuid, severity) {
-      await get().updateTag(uuid, { severity });
+    async setSeverity(uuid, severity, store = useWorkbench) {
+      await get().updateTag(uuid, { severity }, store);
     },
 
-    async deleteTag(uuid) {
-      const d = useWorkbench.getState().detail;
+    async deleteTag(uuid, store = useWorkbench) {
+      const d = store.getState().detail;
       const r = await mutate(() => call('deleteTag', { uuid }));
       if (r) {
-        useWorkbench.getState().dropTag(uuid);
-        if (d) syncTagCount(d.id);
+        store.getState().dropTag(uuid);
+        if (d) syncTagCount(d.id, store);
       }
     },
 
-    async setSupports(supports) {
-      const d = useWorkbench.getState().detail;
+    async setSupports(supports, store = useWorkbench) {
+      const d = store.getState().detail;
       if (!d) return;
       const v = await mutate(() => call('setVerdict', { responseId: d.id, supports }));
       if (v) {
-        const cur = useWorkbench.getState().detail;
+        const cur = store.getState().detail;
         if (cur && cur.id === d.id) {
-          useWorkbench.getState().putDetail({ mine: v, verdicts: [...cur.verdicts.filter((x) => x.uuid !== v.uuid && x.annotator !== v.annotator), v] });
+          store.getState().putDetail({ mine: v, verdicts: [...cur.verdicts.filter((x) => x.uuid !== v.uuid && x.annotator !== v.annotator), v] });
         }
         useList.getState().patchRow(d.id, { supports: v.supports, reviewStatus: v.reviewStatus });
       }
     },
 
-    async setReview(status) {
-      const d = useWorkbench.getState().detail;
+    async setReview(status, store = useWorkbench) {
+      const d = store.getState().detail;
       if (!d) return;
       const v = await mutate(() => call('setVerdict', { responseId: d.id, reviewStatus: status }));
       if (v) {
-        const cur = useWorkbench.getState().detail;
+        const cur = store.getState().detail;
         if (cur && cur.id === d.id) {
-          useWorkbench.getState().putDetail({ mine: v, verdicts: [...cur.verdicts.filter((x) => x.uuid !== v.uuid && x.annotator !== v.annotator), v] });
+          store.getState().putDetail({ mine: v, verdicts: [...cur.verdicts.filter((x) => x.uuid !== v.uuid && x.annotator !== v.annotator), v] });
         }
         useList.getState().patchRow(d.id, { supports: v.supports, reviewStatus: v.reviewStatus });
       }

@@ -1,6 +1,8 @@
 // The workbench: which response is open, its detail, and what the analyst has selected in it (step cursor and
 // range, a text span, pending video in/out times, the selected tag). Also where this response sits in the library's
 // filtered list, so ]/[ and "next unreviewed" walk the same list the analyst filtered.
+import { createContext, useContext } from 'react';
+import type { StateCreator, StoreApi, UseBoundStore } from 'zustand';
 import type { ResponseDetail, ResponseRow, Tag } from '../../../shared/api.ts';
 import { call, shown } from '../api.ts';
 import { createStore } from './create-store.ts';
@@ -10,7 +12,7 @@ import { notify } from './notifications.ts';
 import { usePlayer } from './player.ts';
 import { useRoute } from './route.ts';
 
-interface WorkbenchState {
+export interface WorkbenchState {
   responseId: number | null;
   detail: ResponseDetail | null;
   loading: boolean;
@@ -56,7 +58,11 @@ interface WorkbenchState {
   nextUnreviewed(): Promise<void>;
 }
 
-export const useWorkbench = createStore<WorkbenchState>('workbench', (set, get) => {
+/**
+ * One response's state and actions. `followsList`: the workbench screen keeps the library's cursor in step with the
+ * open response; the compare view's columns (several responses at once, each with its own selection) do not.
+ */
+const workbench = (followsList: boolean): StateCreator<WorkbenchState, [], []> => (set, get) => {
   let loadSeq = 0;
   /** The state with no response open (at start, and after close()). */
   const NO_RESPONSE = {
@@ -121,7 +127,7 @@ export const useWorkbench = createStore<WorkbenchState>('workbench', (set, get) 
         shown(e);
         return;
       }
-      void locate(id);
+      if (followsList) void locate(id);
     },
 
     async reload() {
@@ -269,7 +275,39 @@ export const useWorkbench = createStore<WorkbenchState>('workbench', (set, get) 
       }
     },
   };
-});
+};
+
+export type WorkbenchStore = UseBoundStore<StoreApi<WorkbenchState>>;
+
+export const useWorkbench: WorkbenchStore = createStore<WorkbenchState>('workbench', workbench(true));
+
+const columns: WorkbenchStore[] = [];
+
+/** The i-th of the compare view's columns: a workbench of its own (same actions, own selection), made once and reused. */
+export function columnWorkbench(i: number): WorkbenchStore {
+  while (columns.length <= i) columns.push(createStore<WorkbenchState>(`workbench-column-${columns.length}`, workbench(false)));
+  return columns[i];
+}
+
+/** Every workbench that may show a response (undo/redo reloads the one holding the response it touched). */
+export function allWorkbenches(): WorkbenchStore[] {
+  return [useWorkbench, ...columns];
+}
+
+/**
+ * Which workbench the components below act on: the workbench screen's by default, a compare column's inside its
+ * provider. ChainView, TagPanel, Timeline and the label palette read it, so one set of components serves both.
+ */
+export const WorkbenchContext = createContext<WorkbenchStore>(useWorkbench);
+
+export function useWorkbenchStore(): WorkbenchStore {
+  return useContext(WorkbenchContext);
+}
+
+/** A selector on the workbench of the context. */
+export function useWb<T>(selector: (s: WorkbenchState) => T): T {
+  return useContext(WorkbenchContext)(selector);
+}
 
 /** Tags in reading order: by first step, then span, then time. */
 export function sortedTags(tags: readonly Tag[]): Tag[] {

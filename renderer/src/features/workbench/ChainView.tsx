@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { Label, ResponseDetail, Tag } from '../../../../shared/api.ts';
 import { usePlayer } from '../../stores/player.ts';
-import { useWorkbench } from '../../stores/workbench.ts';
+import { useWb, useWorkbenchStore } from '../../stores/workbench.ts';
 
 interface Piece {
   start: number;
@@ -102,6 +102,7 @@ function groupByLabel(tags: Tag[]): { key: string; tags: Tag[] }[] {
 
 /** A label's tags on a step or on the whole response: clicking walks through them and seeks the video to each. */
 function LabelChip({ labelKey, tags, label, selectedTag }: { labelKey: string; tags: Tag[]; label: Label | undefined; selectedTag: string | null }) {
+  const wb = useWorkbenchStore();
   return (
     <span
       className={`step-chip${tags.some((t) => t.uuid === selectedTag) ? ' selected' : ''}`}
@@ -111,7 +112,7 @@ function LabelChip({ labelKey, tags, label, selectedTag }: { labelKey: string; t
         e.stopPropagation(); // not a click on the step under it
         const i = tags.findIndex((t) => t.uuid === selectedTag);
         const t = tags[(i + 1) % tags.length];
-        useWorkbench.getState().selectTag(t.uuid);
+        wb.getState().selectTag(t.uuid);
         if (t.time) usePlayer.getState().seek(t.time[0]);
       }}
     >
@@ -155,6 +156,7 @@ const BlockView = memo(function BlockView({
   inRange: boolean;
   chips: Tag[];
 }) {
+  const wb = useWorkbenchStore();
   const text = block.pieces.map((p) => (
     <span
       key={p.start}
@@ -193,7 +195,7 @@ const BlockView = memo(function BlockView({
       onClick={(e) => {
         const sel = window.getSelection();
         if (sel && !sel.isCollapsed && sel.toString().length > 0) return; // a drag-selection, handled on mouseup
-        useWorkbench.getState().setCursor(block.pos, e.shiftKey);
+        wb.getState().setCursor(block.pos, e.shiftKey);
       }}
     >
       <span className="step-num">{block.index + 1}</span>
@@ -211,10 +213,11 @@ const BlockView = memo(function BlockView({
 
 /** The raw response shown as its steps; text around them (tags, the answer) dimmed; tags highlighted inline. */
 export function ChainView({ detail, labels }: { detail: ResponseDetail; labels: Label[] }) {
-  const cursor = useWorkbench((s) => s.cursor);
-  const anchor = useWorkbench((s) => s.anchor);
-  const span = useWorkbench((s) => s.span);
-  const selectedTag = useWorkbench((s) => s.selectedTag);
+  const store = useWorkbenchStore();
+  const cursor = useWb((s) => s.cursor);
+  const anchor = useWb((s) => s.anchor);
+  const span = useWb((s) => s.span);
+  const selectedTag = useWb((s) => s.selectedTag);
   const box = useRef<HTMLDivElement>(null);
 
   const blocks = useMemo(() => buildBlocks(detail), [detail]);
@@ -267,9 +270,9 @@ export function ChainView({ detail, labels }: { detail: ResponseDetail; labels: 
     const b = rawOffset(range.endContainer, range.endOffset);
     if (a === null || b === null || a === b) return;
     const s: [number, number] = [Math.min(a, b), Math.max(a, b)];
-    const wb = useWorkbench.getState();
+    const wb = store.getState();
     const first = detail.steps.findIndex((st) => st.end > s[0]);
-    if (first >= 0) useWorkbench.setState({ cursor: first, anchor: null });
+    if (first >= 0) store.setState({ cursor: first, anchor: null });
     wb.setSpan(s);
   };
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatKey } from '../../hotkeys.ts';
 import { useAnnotations } from '../../stores/annotations.ts';
 import { useUi } from '../../stores/ui.ts';
+import { useWorkbenchStore } from '../../stores/workbench.ts';
 import { activeLabels, useWorkspace } from '../../stores/workspace.ts';
 import { Swatch } from '../../ui/Badge.tsx';
 import { Modal } from '../../ui/Modal.tsx';
@@ -12,6 +13,7 @@ export function LabelPalette() {
   const [q, setQ] = useState('');
   const [i, setI] = useState(0);
   const input = useRef<HTMLInputElement>(null);
+  const store = useWorkbenchStore();
   const hits = useMemo(() => {
     const s = q.trim().toLowerCase();
     if (!s) return labels;
@@ -25,7 +27,7 @@ export function LabelPalette() {
     const l = hits[k];
     if (!l) return;
     close();
-    void useAnnotations.getState().tagWith(l);
+    void useAnnotations.getState().tagWith(l, store);
   };
 
   return (

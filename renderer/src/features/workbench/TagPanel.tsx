@@ -3,7 +3,7 @@ import type { Label, ResponseDetail, Severity, Tag } from '../../../../shared/ap
 import { formatKey, hint } from '../../hotkeys.ts';
 import { useAnnotations } from '../../stores/annotations.ts';
 import { usePlayer } from '../../stores/player.ts';
-import { pendingTime, selectedSteps, sortedTags, targetTag, useWorkbench } from '../../stores/workbench.ts';
+import { pendingTime, selectedSteps, sortedTags, targetTag, useWb, useWorkbenchStore } from '../../stores/workbench.ts';
 import { activeLabels, useWorkspace } from '../../stores/workspace.ts';
 import { Swatch } from '../../ui/Badge.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
@@ -23,7 +23,7 @@ function timeText(time: [number, number] | null): string {
 
 /** What the next label press will tag, and the in/out marks. */
 function Selection({ detail }: { detail: ResponseDetail }) {
-  const wb = useWorkbench();
+  const wb = useWb((s) => s);
   const steps = selectedSteps(wb);
   const time = pendingTime(wb);
   const currentTime = usePlayer((s) => s.currentTime);
@@ -66,13 +66,14 @@ function Selection({ detail }: { detail: ResponseDetail }) {
 
 /** Every active label as a button (the mouse path to what the hotkeys do). */
 function LabelButtons({ labels }: { labels: Label[] }) {
+  const store = useWorkbenchStore();
   return (
     <div className="label-buttons" data-testid="label-buttons">
       {labels.map((l) => (
         <button
           key={l.key}
           className="label-button"
-          onClick={() => void useAnnotations.getState().tagWith(l)}
+          onClick={() => void useAnnotations.getState().tagWith(l, store)}
           title={`${l.description}\nTargets: ${TARGET_TEXT[l.target]}`}
           data-testid={`label-button-${l.key}`}
         >
@@ -91,6 +92,7 @@ function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; la
   const [note, setNote] = useState(tag.note ?? '');
   const area = useRef<HTMLTextAreaElement>(null);
   const seenRequest = useRef(noteRequest);
+  const store = useWorkbenchStore();
   // Layout effects: the note field must hold the focus before the next key arrives (typing right after `n`).
   useLayoutEffect(() => {
     if (noteRequest !== seenRequest.current) {
@@ -108,7 +110,7 @@ function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; la
   const save = async () => {
     setEditing(false);
     const v = note.trim() || null;
-    if (v !== (tag.note ?? null)) await useAnnotations.getState().updateTag(tag.uuid, { note: v });
+    if (v !== (tag.note ?? null)) await useAnnotations.getState().updateTag(tag.uuid, { note: v }, store);
   };
 
   const color = label?.color ?? '#888888';
@@ -120,7 +122,7 @@ function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; la
       data-label={tag.label}
       data-uuid={tag.uuid}
       onClick={() => {
-        useWorkbench.getState().selectTag(tag.uuid);
+        store.getState().selectTag(tag.uuid);
         if (tag.time) usePlayer.getState().seek(tag.time[0]);
       }}
     >
@@ -138,7 +140,7 @@ function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; la
           data-testid="tag-delete"
           onClick={(e) => {
             e.stopPropagation();
-            void useAnnotations.getState().deleteTag(tag.uuid);
+            void useAnnotations.getState().deleteTag(tag.uuid, store);
           }}
         >
           ✕
@@ -150,7 +152,7 @@ function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; la
           value={tag.severity ?? ''}
           onClick={(e) => e.stopPropagation()}
           onChange={(e) => {
-            void useAnnotations.getState().setSeverity(tag.uuid, (e.target.value || null) as Severity | null);
+            void useAnnotations.getState().setSeverity(tag.uuid, (e.target.value || null) as Severity | null, store);
             e.currentTarget.blur();
           }}
           aria-label="Severity"
@@ -217,9 +219,9 @@ function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; la
 export function TagPanel({ detail }: { detail: ResponseDetail }) {
   const labels = useWorkspace((s) => s.labels);
   const active = activeLabels(labels);
-  const selectedTag = useWorkbench((s) => s.selectedTag);
-  const lastTag = useWorkbench((s) => s.lastTag);
-  const noteRequest = useWorkbench((s) => s.noteRequest);
+  const selectedTag = useWb((s) => s.selectedTag);
+  const lastTag = useWb((s) => s.lastTag);
+  const noteRequest = useWb((s) => s.noteRequest);
   const target = targetTag({ detail, selectedTag, lastTag });
   const tags = sortedTags(detail.tags);
   const me = useWorkspace((s) => s.session?.annotator);

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FrameMapping, Label, ResponseDetail, Tag } from '../../../../shared/api.ts';
 import { effectiveFps, usePlayer } from '../../stores/player.ts';
 import { useRoute } from '../../stores/route.ts';
-import { useWorkbench } from '../../stores/workbench.ts';
+import { useWb, useWorkbenchStore } from '../../stores/workbench.ts';
 import { clipStartFrame, formatTime, narrationSegments, observationTime, sampledFrameTimes } from './timeline-math.ts';
 
 const NARRATION_FILLS = ['#dbe7fb', '#dcf3e3', '#fbefd0', '#f8e0ec', '#e4e2fb', '#d6f1ef', '#f3e3d6'];
@@ -54,9 +54,10 @@ export function Timeline({ detail, mapping, labels }: { detail: ResponseDetail; 
   const currentTime = usePlayer((s) => s.currentTime);
   const playerDuration = usePlayer((s) => s.duration);
   const fps = usePlayer(effectiveFps);
-  const pendingIn = useWorkbench((s) => s.pendingIn);
-  const pendingOut = useWorkbench((s) => s.pendingOut);
-  const selectedTag = useWorkbench((s) => s.selectedTag);
+  const wb = useWorkbenchStore();
+  const pendingIn = useWb((s) => s.pendingIn);
+  const pendingOut = useWb((s) => s.pendingOut);
+  const selectedTag = useWb((s) => s.selectedTag);
 
   const sample = detail.sample;
   const segments = useMemo(() => narrationSegments(sample, mapping), [sample, mapping]);
@@ -193,7 +194,7 @@ export function Timeline({ detail, mapping, labels }: { detail: ResponseDetail; 
               data-testid="timeline-tag"
               onPointerDown={(e) => {
                 e.stopPropagation();
-                useWorkbench.getState().selectTag(tag.uuid);
+                wb.getState().selectTag(tag.uuid);
                 usePlayer.getState().seek(t0);
               }}
             >
