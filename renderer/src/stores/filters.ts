@@ -59,6 +59,7 @@ const LEVELS: readonly Level[] = ['L1', 'L2', 'L3', 'train'];
 const METHODS: readonly Method[] = ['rl', 'sft', 'base', 'other'];
 const REVIEWS: readonly ReviewStatus[] = ['todo', 'done', 'skipped'];
 const VERDICTS = ['yes', 'no', 'unclear', 'none'] as const;
+const CONSENSUS = ['yes', 'no', 'unclear', 'unjudged'] as const;
 
 const bool = (v: boolean | undefined) => (v === undefined ? null : v ? '1' : '0');
 const readBool = (v: string | null) => (v === '1' ? true : v === '0' ? false : undefined);
@@ -80,6 +81,14 @@ export function filterToQuery(f: ResponseFilter, sort: SortKey, order: SortOrder
   if (f.annotator) q.set('annotator', f.annotator);
   if (f.sampleId) q.set('sample', f.sampleId);
   if (f.text) q.set('q', f.text);
+  // The drill-down fields (set by the dashboards and compare; each shows as a removable chip in the library).
+  for (const d of f.domains ?? []) q.append('domain', d);
+  for (const b of f.by ?? []) q.append('by', b);
+  for (const l of f.allLabels ?? []) q.append('all', l);
+  if (f.consensus) q.set('consensus', f.consensus);
+  const rv = bool(f.reviewed);
+  if (rv) q.set('reviewed', rv);
+  if (f.firstStep) q.set('first', `${f.firstStep[0]},${f.firstStep[1]}`);
   if (sort !== 'sample') q.set('sort', sort);
   if (order !== 'asc') q.set('order', order);
   return q;
@@ -111,6 +120,22 @@ export function queryToFilter(q: URLSearchParams): { filter: ResponseFilter; sor
   if (sample) f.sampleId = sample;
   const text = q.get('q');
   if (text) f.text = text.slice(0, 500);
+  const domains = q.getAll('domain').filter(Boolean);
+  if (domains.length) f.domains = domains;
+  const by = q.getAll('by').filter(Boolean);
+  if (by.length) f.by = by;
+  const all = q.getAll('all').filter((l) => /^[a-z0-9][a-z0-9-]{0,39}$/.test(l));
+  if (all.length) f.allLabels = all;
+  const consensus = q.get('consensus');
+  if (consensus && (CONSENSUS as readonly string[]).includes(consensus)) f.consensus = consensus as ResponseFilter['consensus'];
+  const reviewed = readBool(q.get('reviewed'));
+  if (reviewed !== undefined) f.reviewed = reviewed;
+  const first = /^([0-9.]+),([0-9.]+)$/.exec(q.get('first') ?? '');
+  if (first) {
+    const a = Number(first[1]);
+    const b = Number(first[2]);
+    if (a >= 0 && b <= 1 && a <= b) f.firstStep = [a, b];
+  }
   const s = q.get('sort');
   const sort = s && (SORTS as readonly string[]).includes(s) ? (s as SortKey) : 'sample';
   const order: SortOrder = q.get('order') === 'desc' ? 'desc' : 'asc';

@@ -20,6 +20,46 @@ function fromTri(v: string): boolean | undefined {
   return v === '' ? undefined : v === 'yes';
 }
 
+const CONSENSUS_TEXT: Record<NonNullable<ResponseFilter['consensus']>, string> = {
+  yes: 'reasoning supports the answer',
+  no: 'reasoning does not support the answer',
+  unclear: 'support unclear',
+  unjudged: 'no verdict',
+};
+
+/**
+ * The fields a dashboard or compare drill-down sets that have no control of their own here: each is a chip that says
+ * what it narrows to, with ✕ to drop it.
+ */
+function DrillChips({ filter, set }: { filter: ResponseFilter; set: (patch: Partial<ResponseFilter>) => void }) {
+  const chips: { key: string; text: string; clear: Partial<ResponseFilter> }[] = [];
+  if (filter.domains?.length) chips.push({ key: 'domains', text: `domain: ${filter.domains.join(' or ')}`, clear: { domains: undefined } });
+  if (filter.allLabels?.length) chips.push({ key: 'allLabels', text: `all of: ${filter.allLabels.join(' + ')}`, clear: { allLabels: undefined } });
+  if (filter.consensus) chips.push({ key: 'consensus', text: CONSENSUS_TEXT[filter.consensus], clear: { consensus: undefined } });
+  if (filter.reviewed !== undefined) chips.push({ key: 'reviewed', text: filter.reviewed ? 'reviewed' : 'not reviewed', clear: { reviewed: undefined } });
+  if (filter.firstStep) {
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
+    chips.push({ key: 'firstStep', text: `first tagged step at ${pct(filter.firstStep[0])}–${pct(filter.firstStep[1])} of the chain`, clear: { firstStep: undefined } });
+  }
+  if (filter.by?.length) chips.push({ key: 'by', text: `by: ${filter.by.join(', ')}`, clear: { by: undefined } });
+  if (chips.length === 0) return null;
+  return (
+    <div className="field" data-testid="drill-chips">
+      <span className="field-label">Drill-down</span>
+      <div className="chips">
+        {chips.map((c) => (
+          <span key={c.key} className="chip on drill-chip" data-testid={`drill-chip-${c.key}`}>
+            {c.text}
+            <button className="btn-icon" aria-label={`Remove the filter: ${c.text}`} title="Remove this filter" onClick={() => set(c.clear)} data-testid={`drill-chip-remove-${c.key}`}>
+              ✕
+            </button>
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
 /** The filters of the library; each change is written to the URL hash and reloads the list from the top. */
 export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
   const filter = useFilters((s) => s.filter);
@@ -70,6 +110,8 @@ export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInpu
           </button>
         )}
       </div>
+
+      <DrillChips filter={filter} set={set} />
 
       <label className="field">
         <span className="field-label">Search the chains</span>
