@@ -4,6 +4,8 @@
 import type { ApiHandlers, ParsedInput, Session } from '../../shared/api.ts';
 import { Annotators, CurrentAnnotator } from './annotator.ts';
 import { Annotations } from './annotations.ts';
+import { Compare } from './compare.ts';
+import { Dashboards } from './dashboard.ts';
 import { Datasets } from './datasets.ts';
 import { CotscopeError } from './errors.ts';
 import { ImportJobs } from './jobs.ts';
@@ -52,6 +54,8 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
   const runs = new Runs(db);
   const datasets = new Datasets(db, settings);
   const jobs = new ImportJobs(store);
+  const compare = new Compare(db);
+  const dashboards = new Dashboards(db);
 
   /**
    * While an import runs, its connection holds the workspace's write lock until it commits. A write here would wait
@@ -144,16 +148,9 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
       return datasets.setFrameMapping(datasetId, mapping);
     },
 
-    // Issue 4: being built in electron/core/compare.ts and dashboard.ts.
-    compareMatrix: () => {
-      throw new CotscopeError('compareMatrix is not built yet', 'internal');
-    },
-    listCompareQuestions: () => {
-      throw new CotscopeError('listCompareQuestions is not built yet', 'internal');
-    },
-    getDashboard: () => {
-      throw new CotscopeError('getDashboard is not built yet', 'internal');
-    },
+    compareMatrix: (input) => compare.matrix(input),
+    listCompareQuestions: ({ filter, offset, limit }) => compare.questions(filter, offset, limit),
+    getDashboard: (filter) => dashboards.get(filter),
 
     startImport: (input: ParsedInput<'startImport'>) => jobs.start(input),
     getImport: ({ id }) => jobs.get(id),

@@ -49,7 +49,11 @@ describe('0003_rare_outcomes', () => {
     expect(before.lists[2].total).toBeGreaterThan(0);
     old.close();
 
-    const store = openStore(file);
+    // Up to version 3 exactly (later migrations have their own tests).
+    const v3 = path.join(dir, 'migrations-v3');
+    fs.mkdirSync(v3);
+    for (const m of loadMigrations().slice(0, 3)) fs.writeFileSync(path.join(v3, m.name), m.sql);
+    const store = openStore(file, { migrationsDir: v3 });
     try {
       expect(store.migration).toMatchObject({ from: 2, to: 3 });
       expect(fs.existsSync(store.migration.backup!)).toBe(true);

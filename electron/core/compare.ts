@@ -1,0 +1,289 @@
+// Compare runs on the same questions: the outcome matrix of a pair of runs, and the walk through the questions the
+// compare view shows (every chosen run's chains side by side).
+//
+// A run is RIGHT on a question when at least half of its responses to it are correct (2 of 4 is right, 1 of 3 is
+// wrong): with sampled rollouts this is the majority vote, ties going to right. The matrix counts the questions both
+// runs answered (each has at least one response to the sample), per level present and over all of them.
+//
+// The per-(run, sample) counts come from run_samples (migration 0004), kept by triggers on responses, so the matrix
+// reads a few thousand rows however many rollouts the runs hold.
+import type {
+  CompareFilter,
+  CompareMatrix,
+  CompareQuestion,
+  CompareQuestionPage,
+  CompareRunCell,
+  Letter,
+  Level,
+  Method,
+  Outcome,
+  OutcomeCounts,
+} from '../../shared/api.ts';
+import { CotscopeError } from './errors.ts';
+import type { Db } from './store.ts';
+
+export const LEVEL_ORDER: readonly string[] = ['L1', 'L2', 'L3', 'train'];
+const byLevel = (a: string, b: string) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b);
+
+const LETTERS = ['A', 'B', 'C', 'D'] as const;
+
+/** A run's figures on one question. */
+interface RunOnSample {
+  n: number;
+  correct: number;
+  /** Responses per predicted letter A–D and with no prediction. */
+  letters: [number, number, number, number, number];
+}
+
+export const isRight = (correct: number, n: number) => n > 0 && 2 * correct >= n;
+
+export function outcomeOf(aRight: boolean, bRight: boolean): Outcome {
+  return aRight ? (bRight ? 'both_right' : 'only_a') : bRight ? 'only_b' : 'both_wrong';
+}
+
+const zero = (): OutcomeCounts => ({ both_right: 0, only_a: 0, only_b: 0, both_wrong: 0 });
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+interface SampleRow {
+  id: number;
+  level: Level;
+  sample_id: string;
+  task_goal: string | null;
+  golden: Letter | null;
+}
+
+export class Compare {
+  private readonly runByName;
+  private readonly labelByKey;
+
+  constructor(private readonly db: Db) {
+    this.runByName = db.prepare('SELECT id, name, method FROM runs WHERE name = ?');
+    this.labelByKey = db.prepare('SELECT id FROM labels WHERE key = ?').pluck();
+  }
+
+  /** Run names to rows, in the given order; unknown names fail with one message naming them all. */
+  resolveRuns(names: string[]): { id: number; name: string; method: Method }[] {
+    const found = names.map((n) => this.runByName.get(n) as { id: number; name: string; method: Method } | undefined);
+    const unknown = names.filter((_, i) => !found[i]);
+    if (unknown.length) {
+      throw new CotscopeError(`unknown run${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, 'not_found');
+    }
+    return found as { id: number; name: string; method: Method }[];
+  }
+
+  /** Samples narrowed by levels and domains (empty lists do not filter), in import order. */
+  private samples(levels: string[] | undefined, domains: string[] | undefined): Map<number, SampleRow> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (levels?.length) {
+      where.push(`level IN (${placeholders(levels.length)})`);
+      params.push(...levels);
+    }
+    if (domains?.length) {
+      where.push(`domain IN (${placeholders(domains.length)})`);
+      params.push(...domains);
+    }
+    const rows = this.db
+      .prepare(`SELECT id, level, sample_id, task_goal, golden FROM samples${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+      .all(...params) as SampleRow[];
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Each run's figures per sample: run id → sample id → figures. */
+  private perSample(runIds: number[]): Map<number, Map<number, RunOnSample>> {
+    const out = new Map<number, Map<number, RunOnSample>>(runIds.map((id) => [id, new Map()]));
+    const ids = [...new Set(runIds)];
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, sample_id, responses, correct, a, b, c, d, none FROM run_samples WHERE run_id IN (${placeholders(ids.length)})`,
+      )
+      .raw()
+      .all(...ids) as number[][];
+    for (const [run, sample, n, correct, a, b, c, d, none] of rows) {
+      out.get(run)!.set(sample, { n, correct, letters: [a, b, c, d, none] });
+    }
+    return out;
+  }
+
+  matrix(input: { runs: [string, string]; levels?: Level[]; domains?: string[] }): CompareMatrix {
+    const [a, b] = this.resolveRuns(input.runs);
+    const samples = this.samples(input.levels, input.domains);
+    const per = this.perSample([a.id, b.id]);
+    const onA = per.get(a.id)!;
+    const onB = per.get(b.id)!;
+    const levels: Record<string, OutcomeCounts> = {};
+    const all = zero();
+    for (const [sampleId, x] of onA) {
+      const y = onB.get(sampleId);
+      const s = samples.get(sampleId);
+      if (!y || !s) continue;
+      const o = outcomeOf(isRight(x.correct, x.n), isRight(y.correct, y.n));
+      (levels[s.level] ??= zero())[o]++;
+      all[o]++;
+    }
+    const ordered: Record<string, OutcomeCounts> = {};
+    for (const l of Object.keys(levels).sort(byLevel)) ordered[l] = levels[l];
+    ordered.all = all;
+    return { pair: [a.name, b.name], levels: ordered };
+  }
+
+  questions(filter: CompareFilter, offset: number, limit: number): CompareQuestionPage {
+    const runs = this.resolveRuns(filter.runs);
+    const runIds = runs.map((r) => r.id);
+    const samples = this.samples(filter.levels, filter.domains);
+    const per = this.perSample(runIds);
+    const [a, b] = runs;
+
+    let labelOnly: { sampleRuns: Map<number, Set<number>>; run: number } | null = null;
+    if (filter.labelOnly) {
+      const [only] = this.resolveRuns([filter.labelOnly.run]);
+      if (!runIds.includes(only.id)) {
+        throw new CotscopeError(`field \`filter.labelOnly.run\`: ${only.name} is not one of the compared runs`, 'invalid');
+      }
+      const labelId = this.labelByKey.get(filter.labelOnly.label) as number | undefined;
+      if (labelId === undefined) throw new CotscopeError(`unknown label: ${filter.labelOnly.label}`, 'not_found');
+      const sampleRuns = new Map<number, Set<number>>();
+      const rows = this.db
+        .prepare(
+          `SELECT DISTINCT x.sample_id, x.run_id FROM tags t JOIN responses x ON x.id = t.response_id
+            WHERE t.label_id = ? AND t.deleted_at IS NULL AND x.run_id IN (${placeholders(runIds.length)})`,
+        )
+        .raw()
+        .all(labelId, ...runIds) as number[][];
+      for (const [sample, run] of rows) {
+        let set = sampleRuns.get(sample);
+        if (!set) sampleRuns.set(sample, (set = new Set()));
+        set.add(run);
+      }
+      labelOnly = { sampleRuns, run: only.id };
+    }
+
+    let flawed: Set<number> | null = null;
+    if (filter.rightFlawed !== undefined) {
+      // Right answer, flawed reasoning: a correct response with a live tag (any annotator), or with a verdict saying
+      // the reasoning does not support the answer.
+      const list = placeholders(runIds.length);
+      flawed = new Set(
+        this.db
+          .prepare(
+            `SELECT x.sample_id FROM tags t JOIN responses x ON x.id = t.response_id
+              WHERE t.deleted_at IS NULL AND x.correct = 1 AND x.run_id IN (${list})
+             UNION
+             SELECT x.sample_id FROM verdicts v JOIN responses x ON x.id = v.response_id
+              WHERE v.supports = 'no' AND v.deleted_at IS NULL AND x.correct = 1 AND x.run_id IN (${list})`,
+          )
+          .pluck()
+          .all(...runIds, ...runIds) as number[],
+      );
+    }
+
+    const chosen: SampleRow[] = [];
+    for (const s of samples.values()) {
+      const figures = runIds.map((id) => per.get(id)!.get(s.id));
+      if (!figures.some(Boolean)) continue; // none of the runs answered it
+      const fa = figures[0];
+      const fb = figures[1];
+      if (filter.outcome !== undefined) {
+        if (!fa || !fb || outcomeOf(isRight(fa.correct, fa.n), isRight(fb.correct, fb.n)) !== filter.outcome) continue;
+      }
+      if (filter.disagree !== undefined && disagree(figures) !== filter.disagree) continue;
+      if (flawed && flawed.has(s.id) !== filter.rightFlawed) continue;
+      if (labelOnly) {
+        const has = labelOnly.sampleRuns.get(s.id);
+        if (!has || !has.has(labelOnly.run) || has.size > 1) continue;
+      }
+      chosen.push(s);
+    }
+
+    const page = chosen.slice(offset, offset + limit);
+    return { total: chosen.length, offset, rows: this.rows(page, runs, per, a.id, b.id) };
+  }
+
+  private rows(
+    page: SampleRow[],
+    runs: { id: number; name: string; method: Method }[],
+    per: Map<number, Map<number, RunOnSample>>,
+    aId: number,
+    bId: number,
+  ): CompareQuestion[] {
+    if (page.length === 0) return [];
+    const runIds = [...new Set(runs.map((r) => r.id))];
+    const sampleIds = page.map((s) => s.id);
+    const responses = this.db
+      .prepare(
+        `SELECT x.sample_id, x.run_id, x.id, x.prediction FROM responses x
+          WHERE x.sample_id IN (SELECT value FROM json_each(?)) AND x.run_id IN (${placeholders(runIds.length)})
+          ORDER BY x.sample_id, x.run_id, x.rollout`,
+      )
+      .raw()
+      .all(JSON.stringify(sampleIds), ...runIds) as [number, number, number, Letter | null][];
+    const key = (sample: number, run: number) => `${sample}:${run}`;
+    const byCell = new Map<string, { ids: number[]; predictions: (Letter | null)[] }>();
+    for (const [sample, run, id, prediction] of responses) {
+      let cell = byCell.get(key(sample, run));
+      if (!cell) byCell.set(key(sample, run), (cell = { ids: [], predictions: [] }));
+      cell.ids.push(id);
+      cell.predictions.push(prediction);
+    }
+    const labels = new Map<string, Record<string, number>>();
+    const tagRows = this.db
+      .prepare(
+        `SELECT x.sample_id, x.run_id, l.key, COUNT(*) FROM responses x
+           JOIN tags t ON t.response_id = x.id AND t.deleted_at IS NULL
+           JOIN labels l ON l.id = t.label_id
+          WHERE x.sample_id IN (SELECT value FROM json_each(?)) AND x.run_id IN (${placeholders(runIds.length)})
+          GROUP BY x.sample_id, x.run_id, l.key`,
+      )
+      .raw()
+      .all(JSON.stringify(sampleIds), ...runIds) as [number, number, string, number][];
+    for (const [sample, run, label, n] of tagRows) (labels.get(key(sample, run)) ?? labels.set(key(sample, run), {}).get(key(sample, run))!)[label] = n;
+
+    return page.map((s) => {
+      const cells: CompareRunCell[] = runs.map((r) => {
+        const f = per.get(r.id)!.get(s.id);
+        const c = byCell.get(key(s.id, r.id));
+        return {
+          run: r.name,
+          method: r.method,
+          responseIds: c?.ids ?? [],
+          predictions: c?.predictions ?? [],
+          correct: f?.correct ?? 0,
+          right: f ? isRight(f.correct, f.n) : false,
+          labels: labels.get(key(s.id, r.id)) ?? {},
+        };
+      });
+      const fa = per.get(aId)!.get(s.id);
+      const fb = per.get(bId)!.get(s.id);
+      return {
+        sampleKey: s.id,
+        sampleId: s.sample_id,
+        level: s.level,
+        taskGoal: s.task_goal,
+        golden: s.golden,
+        runs: cells,
+        outcome: fa && fb ? outcomeOf(isRight(fa.correct, fa.n), isRight(fb.correct, fb.n)) : null,
+      };
+    });
+  }
+}
+
+/**
+ * The runs that answered a question disagree when one is right and another wrong, or when their majority predictions
+ * differ. A run's majority prediction is the set of its most frequent answers (a letter, or "none" for responses
+ * without a readable one); with one response per question that is simply its prediction, and a 2–2 split among
+ * rollouts is the set of both letters. Fewer than two runs answering cannot disagree.
+ */
+export function disagree(figures: (RunOnSample | undefined)[]): boolean {
+  const answered = figures.filter((f): f is RunOnSample => f !== undefined);
+  if (answered.length < 2) return false;
+  const right = answered.map((f) => isRight(f.correct, f.n));
+  if (right.some((r) => r !== right[0])) return true;
+  const modes = answered.map((f) => {
+    const top = Math.max(...f.letters);
+    return f.letters.map((n) => (n === top ? '1' : '0')).join('');
+  });
+  return modes.some((m) => m !== modes[0]);
+}
+
+export { LETTERS };
