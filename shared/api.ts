@@ -486,6 +486,114 @@ export interface Dashboard {
   available: { runs: string[]; levels: Level[]; annotators: string[]; labels: string[]; domains: string[] };
 }
 
+// ---------- teammates (issue 5) ----------
+
+/** One pair of annotators over the responses both reviewed. κ and α are null where undefined. */
+export interface AgreementPair {
+  annotators: [string, string];
+  responses: number;
+  /** Cohen's κ per label key (present / absent), over the labels either annotator used on these responses. */
+  kappa: Record<string, number | null>;
+  /** Cohen's κ on the verdicts (yes / no / unclear), over the responses both judged. */
+  verdict_kappa: number | null;
+  /** Krippendorff's α (nominal): one unit per (response, label), valued present / absent. */
+  alpha: number | null;
+  verdict_responses: number;
+  /** Cohen's κ over every step of the responses where both tagged steps (tagged / not tagged). */
+  step_kappa: number | null;
+  step_responses: number;
+  /** Mean IoU of the time ranges per (response, label) where both marked one. */
+  time_iou: number | null;
+  time_pairs: number;
+}
+
+export interface AgreementReport {
+  pairs: AgreementPair[];
+}
+
+/** What a merge did to one kind of row: new live rows, rows changed to a newer version, live rows tombstoned by the
+ * pack, rows already as new (or newer), and deletions of rows this workspace never had (kept so later merges know). */
+export interface MergeCounts {
+  added: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  tombstones: number;
+}
+
+export interface PackReport {
+  file: string;
+  version: number;
+  /** Annotators whose work the pack carries. */
+  annotators: string[];
+  tags: MergeCounts;
+  verdicts: MergeCounts;
+  adjudications: MergeCounts;
+  labelsAdded: string[];
+  annotatorsAdded: string[];
+  /** Rows refused because the same UUID belongs to another annotator (or response) here. */
+  conflicts: number;
+  /** Responses the pack annotates that this workspace lacks, as `run level sample_id #rollout`. */
+  unmatched: { count: number; first: string[] };
+  skipped: { count: number; lines: { file: string; line: number; field: string | null; reason: string }[] };
+}
+
+/** A response where the raters disagree: a label one has and another lacks, or different verdicts. */
+export interface Disagreement {
+  responseId: number;
+  run: string;
+  level: Level;
+  sampleId: string;
+  rollout: number;
+  raters: string[];
+  labels: string[];
+  verdicts: boolean;
+  /** The current annotator's decisions on the raters' tags, and how many tags there are to decide. */
+  decided: number;
+  toDecide: number;
+  resolved: boolean;
+}
+
+export interface DisagreementPage {
+  total: number;
+  resolved: number;
+  offset: number;
+  rows: Disagreement[];
+}
+
+export type AdjudicationDecisionKind = 'keep' | 'edit' | 'drop';
+
+export interface AdjudicationDecision {
+  uuid: string;
+  decision: AdjudicationDecisionKind;
+  /** The adjudicator's tag (origin 'adjudication') that keep and edit make; null for drop. */
+  result: Tag | null;
+  note: string | null;
+  createdAt: string;
+}
+
+export interface AdjudicationCase {
+  responseId: number;
+  adjudicator: string;
+  raters: string[];
+  /** Every rater's live tags (never changed by adjudication), each with the adjudicator's latest decision. */
+  tags: { tag: Tag; decision: AdjudicationDecision | null }[];
+  verdicts: Verdict[];
+  verdictsDiffer: boolean;
+  /** The adjudicator's verdict for the response (beside the raters' own, which stay as they are). */
+  verdict: { supports: Supports | null; updatedAt: string } | null;
+  resolved: boolean;
+}
+
+const adjudicationEdit = z.object({
+  label: labelKey.optional(),
+  steps: range.nullable().optional(),
+  span: range.nullable().optional(),
+  time: timeRange.nullable().optional(),
+  note: z.string().max(4000).nullable().optional(),
+  severity: SeveritySchema.nullable().optional(),
+});
+
 // ---------- the contract ----------
 
 const none = z.object({}).default({});
@@ -573,6 +681,38 @@ export const api = {
     output: out<CompareQuestionPage>(),
   },
   getDashboard: { input: DashboardFilterSchema.default({}), output: out<Dashboard>() },
+
+  // teammates (issue 5)
+  /** Agreement for every pair of annotators (among `annotators`, when given) with responses both reviewed. */
+  getAgreement: { input: z.object({ annotators: z.array(z.string()).optional() }).default({}), output: out<AgreementReport>() },
+  /** Responses where the raters (among `annotators`, when given) disagree, in run, level, sample order. */
+  listDisagreements: {
+    input: z.object({
+      annotators: z.array(z.string()).optional(),
+      state: z.enum(['all', 'open', 'resolved']).default('all'),
+      offset: z.number().int().nonnegative().default(0),
+      limit: z.number().int().min(1).max(500).default(200),
+    }),
+    output: out<DisagreementPage>(),
+  },
+  getAdjudication: { input: z.object({ responseId: id, annotators: z.array(z.string()).optional() }), output: out<AdjudicationCase>() },
+  /** The current annotator's decision on a rater's tag: keep it, keep it edited, or drop it. The tag itself is never changed. */
+  adjudicateTag: {
+    input: z.object({
+      tag: z.string().uuid(),
+      decision: z.enum(['keep', 'edit', 'drop']),
+      edit: adjudicationEdit.optional(),
+      note: z.string().max(4000).nullable().optional(),
+      annotators: z.array(z.string()).optional(),
+    }),
+    output: out<AdjudicationCase>(),
+  },
+  adjudicateVerdict: {
+    input: z.object({ responseId: id, supports: SupportsSchema.nullable(), annotators: z.array(z.string()).optional() }),
+    output: out<AdjudicationCase>(),
+  },
+  /** Merges a teammate's pack (a file on the machine running the workspace). */
+  importPack: { input: z.object({ path: z.string().min(1) }), output: out<PackReport>() },
 
   startImport: { input: StartImportInput, output: out<ImportJob>() },
   getImport: { input: z.object({ id: z.string().min(1) }), output: out<ImportJob>() },

@@ -3,12 +3,15 @@
 // parsed input and throw CotscopeError with a code for anything the user should hear about.
 import type { ApiHandlers, ParsedInput, Session } from '../../shared/api.ts';
 import { Annotators, CurrentAnnotator } from './annotator.ts';
+import { Adjudication } from './adjudication.ts';
+import { Agreement } from './agreement.ts';
 import { Annotations } from './annotations.ts';
 import { Compare } from './compare.ts';
 import { Dashboards } from './dashboard.ts';
 import { Datasets } from './datasets.ts';
 import { CotscopeError } from './errors.ts';
 import { ImportJobs } from './jobs.ts';
+import { importPack } from './pack.ts';
 import { ResponseDetails } from './response-detail.ts';
 import { ResponseList } from './response-list.ts';
 import { Runs } from './runs.ts';
@@ -54,6 +57,8 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
   const runs = new Runs(db);
   const datasets = new Datasets(db, settings);
   const jobs = new ImportJobs(store);
+  const agreement = new Agreement(db);
+  const adjudication = new Adjudication(db, annotator);
   const compare = new Compare(db);
   const dashboards = new Dashboards(db);
 
@@ -151,6 +156,23 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
     compareMatrix: (input) => compare.matrix(input),
     listCompareQuestions: ({ filter, offset, limit }) => compare.questions(filter, offset, limit),
     getDashboard: (filter) => dashboards.get(filter),
+
+    // teammates (issue 5)
+    getAgreement: ({ annotators: only }) => agreement.compute(only),
+    listDisagreements: (input) => adjudication.list(input),
+    getAdjudication: ({ responseId, annotators: only }) => adjudication.get(responseId, only),
+    adjudicateTag: (input) => {
+      writable();
+      return adjudication.decideTag(input);
+    },
+    adjudicateVerdict: (input) => {
+      writable();
+      return adjudication.decideVerdict(input);
+    },
+    importPack: ({ path }) => {
+      writable();
+      return importPack(db, path);
+    },
 
     startImport: (input: ParsedInput<'startImport'>) => jobs.start(input),
     getImport: ({ id }) => jobs.get(id),
