@@ -5,10 +5,15 @@ import cliProgress from 'cli-progress';
 import { LEVELS, METHODS, type Level, type Method } from '../../shared/types.ts';
 import { buildDemo } from '../core/demo.ts';
 import { CotscopeError } from '../core/errors.ts';
-import { exportJsonl } from '../core/export-jsonl.ts';
+import { filterFromOptions, type ExportFilterOptions } from '../core/export/filter-options.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../core/export/format.ts';
+import { runExport, workspaceAnnotator } from '../core/export/run.ts';
+import { Agreement, formatAgreement } from '../core/agreement.ts';
 import { importBenchmark } from '../core/import-benchmark.ts';
 import { formatSkip, type ImportProgress, type SkipLog } from '../core/import-report.ts';
 import { ImportRefused, importRun } from '../core/import-run.ts';
+import { importTags } from '../core/import-tags.ts';
+import { exportPack, importPack } from '../core/pack.ts';
 import { computeStats, formatStats } from '../core/stats.ts';
 import { openStore, type Store } from '../core/store.ts';
 import { VERSION } from '../core/version.ts';
@@ -182,13 +187,122 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description('export every response with its steps, tags and verdicts')
-    .addOption(new Option('--format <format>', 'file format').choices(['jsonl']).default('jsonl'))
-    .requiredOption('--out <file>', 'output file')
-    .action(async (opts: { format: string; out: string }, cmd: Command) => {
+    .description("export the responses a filter selects (default: all) with their steps, tags and verdicts (README: Exports)")
+    .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('jsonl'))
+    .requiredOption('--out <path>', 'output file (hf: a new or empty folder)')
+    .option('--runs <names>', 'only these runs (comma-separated)')
+    .option('--levels <levels>', 'only these levels, e.g. L1,L2')
+    .option('--methods <methods>', 'only runs of these methods, e.g. rl,sft')
+    .option('--labels <keys>', 'only responses carrying any of these labels')
+    .option('--domains <domains>', 'only these L3 domains')
+    .option('--annotators <names>', "only these annotators' tags and verdicts count (and are written)")
+    .option('--reviewed-only', 'only responses reviewed (a verdict, a tag, or review done)')
+    .option('--correct', 'only correct answers')
+    .option('--wrong', 'only wrong answers')
+    .option('--text <words>', 'only chains matching this full-text search')
+    .option('--license <id>', 'hf: the dataset card licence', 'other')
+    .action(async (opts: ExportFilterOptions & { format: ExportFormat; out: string; license: string }, cmd: Command) => {
+      const filter = filterFromOptions(opts);
       await withStore(cmd, async (store) => {
-        const r = await exportJsonl(store, opts.out);
-        out(`wrote ${r.responses} responses to ${r.out}`);
+        const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: ' export |{bar}| {value}/{total} responses', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+        const r = await runExport(store.db, {
+          format: opts.format,
+          out: opts.out,
+          filter,
+          me: workspaceAnnotator(store.db),
+          workspace: store.file,
+          command: ['cotscope', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '),
+          license: opts.license,
+          onProgress: (p) => (bar?.isActive ? bar.update(p.done, { total: p.total }) : bar?.start(p.total, p.done)),
+        }).finally(() => bar?.stop());
+        const extra = opts.format === 'csv' ? ` (${r.rows} rows: one per tag)` : opts.format === 'pairs' ? ` (${r.rows} preference pairs)` : '';
+        out(`wrote ${r.responses} responses to ${r.out}${extra}${r.meta ? `; filter and version in ${r.meta}` : ''}`);
+      });
+    });
+
+  // ---------- teammates (issue 5) ----------
+
+  program
+    .command('export-pack')
+    .description("write the workspace's tags, verdicts and adjudications (with UUIDs and tombstones) and its taxonomy as a pack a teammate imports")
+    .requiredOption('--out <file>', 'pack file to write (JSONL)')
+    .option('--annotator <name...>', 'only these annotators’ work (default: everyone’s in the workspace)')
+    .action(async (opts: { out: string; annotator?: string[] }, cmd: Command) => {
+      await withStore(cmd, (store) => {
+        const r = exportPack(store, opts.out, { annotators: opts.annotator });
+        out(
+          `wrote pack ${r.out}: ${r.tags} tag(s), ${r.verdicts} verdict(s), ${r.adjudications} adjudication decision(s), ` +
+            `${r.adjudicatedVerdicts} adjudicated verdict(s) by ${r.annotators.join(', ') || 'nobody'}`,
+        );
+      });
+    });
+
+  program
+    .command('import-pack')
+    .description("merge a teammate's pack: by UUID, newest wins, deletions by tombstone, never another annotator's work; twice changes nothing")
+    .argument('<file>', 'pack file (from export-pack)')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
+      await withStore(cmd, (store) => {
+        const r = importPack(store.db, file);
+        if (opts.json) {
+          out(JSON.stringify(r));
+          return;
+        }
+        const c = (m: { added: number; updated: number; deleted: number; unchanged: number; tombstones: number }) =>
+          `${m.added} added, ${m.updated} updated, ${m.deleted} deleted, ${m.unchanged} unchanged` +
+          (m.tombstones ? `, ${m.tombstones} deletion(s) of rows never here (kept)` : '');
+        out(`merged pack ${r.file} (format v${r.version}; work of ${r.annotators.join(', ') || 'nobody'})`);
+        out(`  tags: ${c(r.tags)}`);
+        out(`  verdicts: ${c(r.verdicts)}`);
+        out(`  adjudications: ${c(r.adjudications)}`);
+        if (r.annotatorsAdded.length) out(`  new annotators: ${r.annotatorsAdded.join(', ')}`);
+        if (r.labelsAdded.length) out(`  new labels: ${r.labelsAdded.join(', ')}`);
+        if (r.conflicts) out(`  ${r.conflicts} row(s) refused: their UUID belongs to another annotator here`);
+        if (r.unmatched.count) {
+          out(`  ${r.unmatched.count} response(s) in the pack are not in this workspace (their annotations were not imported):`);
+          for (const k of r.unmatched.first) out(`    ${k}`);
+          if (r.unmatched.count > r.unmatched.first.length) out(`    … and ${r.unmatched.count - r.unmatched.first.length} more`);
+        }
+        if (r.skipped.count) {
+          out(`skipped ${r.skipped.count} line(s):`);
+          for (const s of r.skipped.lines.slice(0, SKIPS_SHOWN)) out(`  ${formatSkip(s)}`);
+        }
+      });
+    });
+
+  program
+    .command('import-tags')
+    .description("import labels made elsewhere (e.g. an LLM judge's verdicts) as one annotator's tags and verdicts; JSONL, see the README")
+    .argument('<file>', 'JSONL file: {"run","sample_id","rollout","label",…} or {"run","sample_id","rollout","verdict"} per line')
+    .requiredOption('--annotator <name>', "who made these labels (created as a 'judge' unless it exists)")
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, opts: { annotator: string; json?: boolean }, cmd: Command) => {
+      await withStore(cmd, (store) => {
+        const r = importTags(store.db, file, opts.annotator);
+        if (opts.json) {
+          out(JSON.stringify({ ...r, skipped: { count: r.skipped.count, lines: r.skipped.kept } }));
+          return;
+        }
+        out(
+          `${file}: as ${r.annotatorCreated ? 'new judge ' : ''}"${r.annotator}": ` +
+            `tags ${r.tags.added} added, ${r.tags.updated} updated, ${r.tags.unchanged} unchanged; ` +
+            `verdicts ${r.verdicts.added} added, ${r.verdicts.updated} updated, ${r.verdicts.unchanged} unchanged`,
+        );
+        printSkips(r.skipped);
+      });
+    });
+
+  program
+    .command('agreement')
+    .description("agreement between annotators over the responses both reviewed: Cohen's κ per label and on verdicts, Krippendorff's α, step κ, time IoU")
+    .option('--annotators <names>', 'only pairs among these annotators (comma-separated)')
+    .option('--json', 'print JSON: {"pairs":[{"annotators":["a","b"],"responses":n,"kappa":{…},"verdict_kappa":k,"alpha":a,…}]}')
+    .action(async (opts: { annotators?: string; json?: boolean }, cmd: Command) => {
+      await withStore(cmd, (store) => {
+        const only = opts.annotators?.split(',').map((x) => x.trim()).filter(Boolean);
+        const report = new Agreement(store.db).compute(only);
+        out(opts.json ? JSON.stringify(report) : formatAgreement(report));
       });
     });
 
