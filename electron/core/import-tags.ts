@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { CotscopeError } from './errors.ts';
 import { SkipLog } from './import-report.ts';
-import { fileSha256Sync, firstIssue, readLines } from './pack.ts';
+import { fileSha256Sync, firstIssue, readLines, withField } from './pack.ts';
 import { nowIso, type Db } from './store.ts';
 
 export interface ImportTagsResult {
@@ -130,7 +130,8 @@ export function importTags(db: Db, file: string, annotatorName: string): ImportT
       verdicts: { added: 0, updated: 0, unchanged: 0 },
       skipped: new SkipLog(),
     };
-    const skip = (line: number, field: string | null, reason: string) => result.skipped.add({ file: abs, line, field, reason });
+    const skip = (line: number, field: string | null, reason: string) =>
+      result.skipped.add({ file: abs, line, field, reason: withField(field, reason) });
     const runIds = new Map<string, number | null>();
 
     const resolve = (line: number, l: TagsLineT): Candidate | null => {

@@ -70,6 +70,11 @@ export function firstIssue(error: z.ZodError): { field: string | null; message: 
   return { field, message: field ? `field \`${field}\`: ${issue.message}` : issue.message };
 }
 
+/** A skipped line's reason names its field first, as every import's report does. */
+export function withField(field: string | null, reason: string): string {
+  return field === null || reason.startsWith('field `') ? reason : `field \`${field}\`: ${reason}`;
+}
+
 // ---------- the format ----------
 
 const iso = z.string().min(10).max(40);
@@ -463,7 +468,7 @@ class PackMerger {
   }
 
   private skip(line: number, field: string | null, reason: string): void {
-    this.skips.add({ file: this.file, line, field, reason });
+    this.skips.add({ file: this.file, line, field, reason: withField(field, reason) });
   }
 
   private header(line: number, value: unknown): void {
