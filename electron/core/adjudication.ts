@@ -71,14 +71,28 @@ const FACTS = `
    WHERE v.deleted_at IS NULL AND (v.supports IS NOT NULL OR v.review_status = 'done') %VERDICTS%`;
 
 export class Adjudication {
-  private readonly s;
+  private prepared: ReturnType<Adjudication['prepare']> | null = null;
   private readonly tx;
 
   constructor(
     private readonly db: Db,
     private readonly annotator: CurrentAnnotator,
   ) {
-    this.s = {
+    this.tx = {
+      tag: db.transaction((input: ParsedInput<'adjudicateTag'>) => this.decideTagTx(input)),
+      verdict: db.transaction((input: ParsedInput<'adjudicateVerdict'>) => this.decideVerdictTx(input)),
+    };
+  }
+
+  // Prepared on first use, not with the service: migration tests make services on older schemas, before the
+  // adjudicated_verdicts table exists.
+  private get s() {
+    return (this.prepared ??= this.prepare());
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
       allFacts: db.prepare(FACTS.replace('%TAGS%', '').replace('%VERDICTS%', '')),
       responseFacts: db.prepare(FACTS.replace('%TAGS%', 'AND t.response_id = @r').replace('%VERDICTS%', 'AND v.response_id = @r')),
       annotatorIds: db.prepare('SELECT id, name FROM annotators'),
@@ -136,10 +150,6 @@ export class Adjudication {
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       writeVerdict: db.prepare('UPDATE adjudicated_verdicts SET supports = ?, deleted_at = NULL, updated_at = ? WHERE id = ?'),
-    };
-    this.tx = {
-      tag: db.transaction((input: ParsedInput<'adjudicateTag'>) => this.decideTagTx(input)),
-      verdict: db.transaction((input: ParsedInput<'adjudicateVerdict'>) => this.decideVerdictTx(input)),
     };
   }
 
