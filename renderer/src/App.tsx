@@ -11,6 +11,8 @@ import { LibraryView } from './features/library/LibraryView.tsx';
 import { WorkbenchView } from './features/workbench/WorkbenchView.tsx';
 import { SettingsView } from './features/settings/SettingsView.tsx';
 import { ImportDialog } from './features/settings/ImportDialog.tsx';
+import { CompareView } from './features/compare/CompareView.tsx';
+import { DashboardView } from './features/dashboard/DashboardView.tsx';
 
 export function App() {
   useEffect(() => {
@@ -50,6 +52,8 @@ export function App() {
         {view.name === 'library' && <LibraryView />}
         {view.name === 'workbench' && <WorkbenchView responseId={view.responseId} />}
         {view.name === 'settings' && <SettingsView section={view.section} />}
+        {view.name === 'compare' && <CompareView />}
+        {view.name === 'dashboard' && <DashboardView />}
       </main>
       {help && <HelpOverlay />}
       {importDialog && <ImportDialog />}

@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import type { Label } from '../../shared/api.ts';
 
-export type Scope = 'global' | 'library' | 'workbench';
+export type Scope = 'global' | 'library' | 'workbench' | 'compare' | 'dashboard';
 
 export type ActionId =
   // anywhere
@@ -55,7 +55,16 @@ export type ActionId =
   | 'secondBack'
   | 'secondForward'
   | 'slower'
-  | 'faster';
+  | 'faster'
+  // compare (the focused column also takes every workbench key)
+  | 'compareNextQuestion'
+  | 'comparePrevQuestion'
+  | 'compareNextColumn'
+  | 'comparePrevColumn'
+  | 'compareNextRollout'
+  | 'comparePrevRollout'
+  // dashboard
+  | 'dashboardDrill';
 
 export interface Binding {
   id: ActionId;
@@ -115,6 +124,15 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'secondForward', keys: ['shift+.', 'arrowright'], scope: 'workbench', group: 'Video', description: 'Forward one second' },
   { id: 'slower', keys: ['-'], scope: 'workbench', group: 'Video', description: 'Slower playback' },
   { id: 'faster', keys: ['='], scope: 'workbench', group: 'Video', description: 'Faster playback' },
+
+  { id: 'compareNextQuestion', keys: ['f'], scope: 'compare', group: 'Compare', description: 'Next question in the chosen cell / filter' },
+  { id: 'comparePrevQuestion', keys: ['b'], scope: 'compare', group: 'Compare', description: 'Previous question' },
+  { id: 'compareNextColumn', keys: ['l'], scope: 'compare', group: 'Compare', description: 'Focus the next run’s column (it takes the workbench keys; or click it)' },
+  { id: 'comparePrevColumn', keys: ['shift+l'], scope: 'compare', group: 'Compare', description: 'Focus the previous run’s column' },
+  { id: 'compareNextRollout', keys: ['v'], scope: 'compare', group: 'Compare', description: 'Next rollout in the focused column' },
+  { id: 'comparePrevRollout', keys: ['shift+v'], scope: 'compare', group: 'Compare', description: 'Previous rollout in the focused column' },
+
+  { id: 'dashboardDrill', keys: ['enter'], scope: 'dashboard', group: 'Dashboard', description: 'List the responses behind the focused bar / cell / point (Tab moves between them; or click)' },
 ];
 
 /** A label's hotkey fires in the workbench with no modifier. */

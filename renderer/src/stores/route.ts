@@ -2,17 +2,40 @@
 //   #/?level=L1&correct=0            the library
 //   #/r/123?level=L1&correct=0       the workbench on response 123 (the filters drive next/previous)
 //   #/settings?section=datasets      settings
+//   #/compare?run=a&run=b&cell=L1:only_a&sample=7      compare (its own query: compare.ts)
+//   #/dashboard?level=L1&run=a       dashboards (their own query: dashboard.ts)
 // Moving between screens pushes a history entry (browser Back works); filter changes replace the current one.
 import { createStore } from './create-store.ts';
 import { filterToQuery, listKey, queryToFilter, useFilters } from './filters.ts';
 
-export type View = { name: 'library' } | { name: 'workbench'; responseId: number } | { name: 'settings'; section: string | null };
+export type View =
+  | { name: 'library' }
+  | { name: 'workbench'; responseId: number }
+  | { name: 'settings'; section: string | null }
+  | { name: 'compare' }
+  | { name: 'dashboard' };
+
+/** A view that keeps its own state in the query instead of the library's filters (compare, dashboard). */
+export interface ViewQuery {
+  toQuery(): URLSearchParams;
+  fromQuery(q: URLSearchParams): void;
+  /** Calls back whenever the state behind toQuery() changes. */
+  subscribe(fn: () => void): () => void;
+}
+
+const viewQueries: Partial<Record<View['name'], ViewQuery>> = {};
+
+/** Called once by the store of such a view, when its module loads. */
+export function registerViewQuery(name: 'compare' | 'dashboard', vq: ViewQuery): void {
+  viewQueries[name] = vq;
+}
 
 interface RouteState {
   view: View;
   openLibrary(): void;
   openResponse(id: number): void;
   openSettings(section?: string): void;
+  open(view: View): void;
 }
 
 export const useRoute = createStore<RouteState>('route', (set) => ({
@@ -26,6 +49,9 @@ export const useRoute = createStore<RouteState>('route', (set) => ({
   openSettings(section) {
     set({ view: { name: 'settings', section: section ?? null } });
   },
+  open(view) {
+    set({ view });
+  },
 }));
 
 function viewPath(v: View): string {
@@ -36,13 +62,18 @@ function viewPath(v: View): string {
       return `/r/${v.responseId}`;
     case 'settings':
       return '/settings';
+    case 'compare':
+      return '/compare';
+    case 'dashboard':
+      return '/dashboard';
   }
 }
 
 function buildHash(): string {
   const { view } = useRoute.getState();
   const { filter, sort, order } = useFilters.getState();
-  const q = filterToQuery(filter, sort, order);
+  const vq = viewQueries[view.name];
+  const q = vq ? vq.toQuery() : filterToQuery(filter, sort, order);
   if (view.name === 'settings' && view.section) q.set('section', view.section);
   const qs = q.toString();
   return `#${viewPath(view)}${qs ? `?${qs}` : ''}`;
@@ -57,6 +88,8 @@ function parseHash(hash: string): { view: View; query: URLSearchParams } {
   const m = /^\/r\/(\d+)\/?$/.exec(path);
   if (m && Number(m[1]) > 0) view = { name: 'workbench', responseId: Number(m[1]) };
   else if (/^\/settings\/?$/.test(path)) view = { name: 'settings', section: query.get('section') };
+  else if (/^\/compare\/?$/.test(path)) view = { name: 'compare' };
+  else if (/^\/dashboard\/?$/.test(path)) view = { name: 'dashboard' };
   return { view, query };
 }
 
@@ -72,10 +105,13 @@ let applying = false;
 function applyHash(): void {
   const { view, query } = parseHash(window.location.hash);
   const { filter, sort, order } = queryToFilter(query);
+  const vq = viewQueries[view.name];
   applying = true;
   try {
     const f = useFilters.getState();
-    if (listKey(filter, sort, order) !== listKey(f.filter, f.sort, f.order)) f.replace(filter, sort, order);
+    // A compare or dashboard URL carries that view's state, not the library's filters (which stay as they were).
+    if (vq) vq.fromQuery(query);
+    else if (listKey(filter, sort, order) !== listKey(f.filter, f.sort, f.order)) f.replace(filter, sort, order);
     if (!sameView(view, useRoute.getState().view)) useRoute.setState({ view });
   } finally {
     applying = false;
@@ -99,12 +135,14 @@ export function startHashSync(): () => void {
     if (!sameView(s.view, prev.view)) writeHash(true);
   });
   const unFilters = useFilters.subscribe(() => writeHash(false));
+  const unViews = Object.values(viewQueries).map((vq) => vq.subscribe(() => writeHash(false)));
   const onHash = () => applyHash();
   window.addEventListener('hashchange', onHash);
   window.addEventListener('popstate', onHash);
   return () => {
     unRoute();
     unFilters();
+    for (const un of unViews) un();
     window.removeEventListener('hashchange', onHash);
     window.removeEventListener('popstate', onHash);
   };

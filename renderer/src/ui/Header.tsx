@@ -42,6 +42,12 @@ export function Header() {
         >
           Workbench
         </button>
+        <button className={`nav-tab${view.name === 'compare' ? ' active' : ''}`} onClick={() => useRoute.getState().open({ name: 'compare' })} data-testid="nav-compare">
+          Compare
+        </button>
+        <button className={`nav-tab${view.name === 'dashboard' ? ' active' : ''}`} onClick={() => useRoute.getState().open({ name: 'dashboard' })} data-testid="nav-dashboard">
+          Dashboard
+        </button>
         <button className={`nav-tab${view.name === 'settings' ? ' active' : ''}`} onClick={() => useRoute.getState().openSettings()} data-testid="nav-settings">
           Settings
         </button>

@@ -1,0 +1,95 @@
+// Axes, legend and run colours drawn by React from d3 scales (d3 computes ticks and positions; it never touches the DOM).
+import type { ScaleBand, ScaleLinear } from 'd3';
+
+/** Okabe–Ito: told apart with the common colour-vision deficiencies; runs keep their colour across charts. */
+export const RUN_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+
+export function runColour(runs: readonly string[], run: string): string {
+  const i = runs.indexOf(run);
+  return RUN_COLOURS[(i < 0 ? 0 : i) % RUN_COLOURS.length];
+}
+
+export const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+
+export function LeftAxis({ scale, x, format, label, ticks = 5 }: { scale: ScaleLinear<number, number>; x: number; format: (v: number) => string; label?: string; ticks?: number }) {
+  const [y0, y1] = scale.range();
+  return (
+    <g className="axis">
+      <line x1={x} x2={x} y1={y0} y2={y1} className="axis-line" />
+      {scale.ticks(ticks).map((t) => (
+        <g key={t} transform={`translate(${x},${scale(t)})`}>
+          <line x2={-4} className="axis-line" />
+          <text x={-7} dy="0.32em" textAnchor="end" className="axis-text">
+            {format(t)}
+          </text>
+        </g>
+      ))}
+      {label && (
+        <text transform={`translate(${x - 42},${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle" className="axis-title">
+          {label}
+        </text>
+      )}
+    </g>
+  );
+}
+
+export function BottomAxis({ scale, y, format, label, ticks = 5 }: { scale: ScaleLinear<number, number>; y: number; format: (v: number) => string; label?: string; ticks?: number }) {
+  const [x0, x1] = scale.range();
+  return (
+    <g className="axis">
+      <line x1={x0} x2={x1} y1={y} y2={y} className="axis-line" />
+      {scale.ticks(ticks).map((t) => (
+        <g key={t} transform={`translate(${scale(t)},${y})`}>
+          <line y2={4} className="axis-line" />
+          <text y={15} textAnchor="middle" className="axis-text">
+            {format(t)}
+          </text>
+        </g>
+      ))}
+      {label && (
+        <text x={(x0 + x1) / 2} y={y + 32} textAnchor="middle" className="axis-title">
+          {label}
+        </text>
+      )}
+    </g>
+  );
+}
+
+/** Category names under (or beside) a band scale. */
+export function BandLabels({ scale, at, side, text }: { scale: ScaleBand<string>; at: number; side: 'bottom' | 'left'; text?: (d: string) => string }) {
+  return (
+    <g className="axis">
+      {scale.domain().map((d) =>
+        side === 'bottom' ? (
+          <text key={d} x={(scale(d) ?? 0) + scale.bandwidth() / 2} y={at + 15} textAnchor="middle" className="axis-text">
+            {text ? text(d) : d}
+          </text>
+        ) : (
+          <text key={d} x={at - 7} y={(scale(d) ?? 0) + scale.bandwidth() / 2} dy="0.32em" textAnchor="end" className="axis-text">
+            {text ? text(d) : d}
+          </text>
+        ),
+      )}
+    </g>
+  );
+}
+
+export function Legend({ runs, colourOf, x, y }: { runs: readonly string[]; colourOf: (run: string) => string; x: number; y: number }) {
+  let at = x;
+  return (
+    <g className="legend" transform={`translate(0,${y})`}>
+      {runs.map((r) => {
+        const here = at;
+        at += 22 + r.length * 6.5;
+        return (
+          <g key={r} transform={`translate(${here},0)`}>
+            <rect width={10} height={10} y={-9} fill={colourOf(r)} />
+            <text x={14} className="axis-text">
+              {r}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
+}

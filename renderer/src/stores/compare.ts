@@ -1,0 +1,312 @@
+// The compare view: which runs side by side, the outcome matrix of the first two, which questions to walk (a matrix
+// cell and the audit filters), the question shown, and per column its rollout. Each column is a workbench of its own
+// (columnWorkbench(i)), so tagging there is the workbench's code. Everything a user chose lives in the URL
+// (#/compare?run=a&run=b&cell=L1:only_a&sample=7), registered with route.ts.
+import type { CompareFilter, CompareMatrix, CompareQuestion, Level, Outcome, RunSummary } from '../../../shared/api.ts';
+import { call, shown } from '../api.ts';
+import { createStore } from './create-store.ts';
+import { notify } from './notifications.ts';
+import { registerViewQuery } from './route.ts';
+import { columnWorkbench } from './workbench.ts';
+
+export const OUTCOMES: readonly Outcome[] = ['both_right', 'only_a', 'only_b', 'both_wrong'];
+const LEVELS: readonly Level[] = ['L1', 'L2', 'L3', 'train'];
+/** The most questions one walk holds (the contract's page limit). */
+export const WALK_LIMIT = 5000;
+
+/** A matrix cell: a level row (or 'all') and an outcome column. */
+export interface CompareCell {
+  level: string;
+  outcome: Outcome;
+}
+
+export interface CompareChoice {
+  runs: string[];
+  levels: Level[];
+  domains: string[];
+  cell: CompareCell | null;
+  rightFlawed: boolean;
+  disagree: boolean;
+  labelOnly: { label: string; run: string } | null;
+}
+
+interface CompareState extends CompareChoice {
+  /** samples.id of the question shown. */
+  sample: number | null;
+  /** The column that takes the keys. */
+  focus: number;
+  /** Rollout shown per column (index into that run's responses to the question). */
+  rollouts: number[];
+
+  matrix: CompareMatrix | null;
+  questions: CompareQuestion[];
+  total: number;
+  loading: boolean;
+  error: string | null;
+  /** The key of the choice the matrix and questions were loaded for. */
+  loadedKey: string | null;
+
+  /** Replaces part of the choice (the walk reloads; the question shown stays if it is still in it). */
+  choose(patch: Partial<CompareChoice>): void;
+  toggleRun(name: string): void;
+  /** Picks a matrix cell (again: drops it) and shows its first question. */
+  chooseCell(cell: CompareCell): void;
+  /** Two runs when none are chosen: the first rl run and the first sft run (else the first two). */
+  pickDefaultRuns(runs: RunSummary[]): void;
+  load(): Promise<void>;
+  /** Re-reads the questions (label counts change while tagging) without moving. */
+  refresh(): Promise<void>;
+  openQuestion(sampleKey: number): void;
+  step(dir: 1 | -1): void;
+  focusColumn(i: number): void;
+  cycleFocus(dir: 1 | -1): void;
+  setRollout(col: number, index: number): void;
+  cycleRollout(dir: 1 | -1): void;
+  /** Opens in each column the response it should show (the view calls it whenever the question or rollout changes). */
+  syncColumns(): void;
+}
+
+export function choiceKey(c: CompareChoice): string {
+  return choiceToQuery(c).toString();
+}
+
+/** The filter of listCompareQuestions for a choice (null when fewer than two runs are chosen). */
+export function compareFilter(c: CompareChoice): CompareFilter | null {
+  if (c.runs.length < 2) return null;
+  const f: CompareFilter = { runs: c.runs };
+  const levels = c.cell && c.cell.level !== 'all' ? [c.cell.level as Level] : c.levels;
+  if (levels.length) f.levels = levels;
+  if (c.domains.length) f.domains = c.domains;
+  if (c.cell) f.outcome = c.cell.outcome;
+  if (c.rightFlawed) f.rightFlawed = true;
+  if (c.disagree) f.disagree = true;
+  if (c.labelOnly && c.runs.includes(c.labelOnly.run)) f.labelOnly = c.labelOnly;
+  return f;
+}
+
+function choiceToQuery(c: CompareChoice): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const r of c.runs) q.append('run', r);
+  for (const l of c.levels) q.append('level', l);
+  for (const d of c.domains) q.append('domain', d);
+  if (c.cell) q.set('cell', `${c.cell.level}:${c.cell.outcome}`);
+  if (c.rightFlawed) q.set('flawed', '1');
+  if (c.disagree) q.set('disagree', '1');
+  if (c.labelOnly) q.set('only', `${c.labelOnly.label}@${c.labelOnly.run}`);
+  return q;
+}
+
+function queryToChoice(q: URLSearchParams): CompareChoice {
+  const cellM = /^([A-Za-z0-9]+):([a-z_]+)$/.exec(q.get('cell') ?? '');
+  const onlyM = /^([a-z0-9][a-z0-9-]{0,39})@(.+)$/.exec(q.get('only') ?? '');
+  return {
+    runs: [...new Set(q.getAll('run').filter(Boolean))].slice(0, 8),
+    levels: q.getAll('level').filter((l): l is Level => (LEVELS as string[]).includes(l)),
+    domains: q.getAll('domain').filter(Boolean),
+    cell: cellM && (OUTCOMES as string[]).includes(cellM[2]) ? { level: cellM[1], outcome: cellM[2] as Outcome } : null,
+    rightFlawed: q.get('flawed') === '1',
+    disagree: q.get('disagree') === '1',
+    labelOnly: onlyM ? { label: onlyM[1], run: onlyM[2] } : null,
+  };
+}
+
+const pick = (s: CompareState): CompareChoice => ({
+  runs: s.runs,
+  levels: s.levels,
+  domains: s.domains,
+  cell: s.cell,
+  rightFlawed: s.rightFlawed,
+  disagree: s.disagree,
+  labelOnly: s.labelOnly,
+});
+
+export const useCompare = createStore<CompareState>('compare', (set, get) => {
+  let seq = 0;
+
+  /** Shows the current question's responses in the columns: each run's chosen rollout in its own workbench. */
+  function syncColumns(): void {
+    const s = get();
+    const q = s.questions.find((x) => x.sampleKey === s.sample);
+    s.runs.forEach((run, i) => {
+      const wb = columnWorkbench(i);
+      const cell = q?.runs.find((c) => c.run === run);
+      const ids = cell?.responseIds ?? [];
+      const id = ids[Math.min(s.rollouts[i] ?? 0, ids.length - 1)];
+      if (id === undefined) {
+        if (wb.getState().responseId !== null) wb.getState().close();
+      } else if (wb.getState().responseId !== id || !wb.getState().detail) void wb.getState().open(id);
+    });
+  }
+
+  async function fetchQuestions(c: CompareChoice): Promise<{ rows: CompareQuestion[]; total: number }> {
+    const filter = compareFilter(c);
+    if (!filter) return { rows: [], total: 0 };
+    const page = await call('listCompareQuestions', { filter, offset: 0, limit: WALK_LIMIT });
+    return { rows: page.rows, total: page.total };
+  }
+
+  return {
+    runs: [],
+    levels: [],
+    domains: [],
+    cell: null,
+    rightFlawed: false,
+    disagree: false,
+    labelOnly: null,
+    sample: null,
+    focus: 0,
+    rollouts: [],
+    matrix: null,
+    questions: [],
+    total: 0,
+    loading: false,
+    error: null,
+    loadedKey: null,
+
+    choose(patch) {
+      const next = { ...pick(get()), ...patch };
+      const runsChanged = patch.runs !== undefined && patch.runs.join('\n') !== get().runs.join('\n');
+      set({ ...patch, ...(runsChanged ? { focus: Math.min(get().focus, Math.max(0, next.runs.length - 1)), rollouts: [] } : {}) });
+    },
+
+    toggleRun(name) {
+      const runs = get().runs;
+      const next = runs.includes(name) ? runs.filter((r) => r !== name) : [...runs, name].slice(0, 8);
+      get().choose({ runs: next });
+    },
+
+    chooseCell(cell) {
+      const cur = get().cell;
+      const same = cur && cur.level === cell.level && cur.outcome === cell.outcome;
+      // A new cell starts at its first question.
+      set({ cell: same ? null : cell, sample: same ? get().sample : null });
+    },
+
+    pickDefaultRuns(runs) {
+      if (get().runs.length >= 2 || runs.length < 2) return;
+      const rl = runs.find((r) => r.method === 'rl');
+      const sft = runs.find((r) => r.method === 'sft');
+      const pair = rl && sft ? [rl.name, sft.name] : [runs[0].name, runs[1].name];
+      get().choose({ runs: pair });
+    },
+
+    async load() {
+      const choice = pick(get());
+      const key = choiceKey(choice);
+      const my = ++seq;
+      if (choice.runs.length < 2) {
+        set({ matrix: null, questions: [], total: 0, loading: false, error: null, loadedKey: key });
+        return;
+      }
+      set({ loading: true, error: null });
+      try {
+        const [matrix, page] = await Promise.all([
+          call('compareMatrix', { runs: [choice.runs[0], choice.runs[1]], levels: choice.levels.length ? choice.levels : undefined, domains: choice.domains.length ? choice.domains : undefined }),
+          fetchQuestions(choice),
+        ]);
+        if (my !== seq) return;
+        const keep = page.rows.some((q) => q.sampleKey === get().sample);
+        set({
+          matrix,
+          questions: page.rows,
+          total: page.total,
+          loading: false,
+          loadedKey: key,
+          ...(keep ? {} : { sample: page.rows[0]?.sampleKey ?? null, rollouts: [] }),
+        });
+      } catch (e) {
+        if (my !== seq) return;
+        set({ loading: false, error: (e as Error).message, loadedKey: key });
+        shown(e);
+      }
+    },
+
+    async refresh() {
+      const choice = pick(get());
+      if (choice.runs.length < 2) return;
+      const my = ++seq;
+      try {
+        const [matrix, page] = await Promise.all([
+          call('compareMatrix', { runs: [choice.runs[0], choice.runs[1]], levels: choice.levels.length ? choice.levels : undefined, domains: choice.domains.length ? choice.domains : undefined }),
+          fetchQuestions(choice),
+        ]);
+        if (my !== seq) return;
+        // The question shown stays on screen even when a tag just took it out of the filter.
+        const cur = get().questions.find((q) => q.sampleKey === get().sample);
+        const rows = cur && !page.rows.some((q) => q.sampleKey === cur.sampleKey) ? [...page.rows, cur] : page.rows;
+        set({ matrix, questions: rows, total: page.total });
+      } catch (e) {
+        shown(e);
+      }
+    },
+
+    openQuestion(sampleKey) {
+      if (sampleKey === get().sample) return;
+      set({ sample: sampleKey, rollouts: [] });
+    },
+
+    step(dir) {
+      const { questions, sample } = get();
+      if (questions.length === 0) return;
+      const i = questions.findIndex((q) => q.sampleKey === sample);
+      const j = i + dir;
+      if (j < 0 || j >= questions.length) {
+        notify('info', dir > 0 ? 'This is the last question here' : 'This is the first question here');
+        return;
+      }
+      get().openQuestion(questions[j].sampleKey);
+    },
+
+    focusColumn(i) {
+      const n = get().runs.length;
+      if (n === 0) return;
+      set({ focus: Math.max(0, Math.min(n - 1, i)) });
+    },
+
+    cycleFocus(dir) {
+      const n = get().runs.length;
+      if (n === 0) return;
+      set({ focus: (get().focus + dir + n) % n });
+    },
+
+    setRollout(col, index) {
+      const rollouts = [...get().rollouts];
+      rollouts[col] = index;
+      set({ rollouts, focus: col });
+    },
+
+    cycleRollout(dir) {
+      const { focus, questions, sample, runs } = get();
+      const q = questions.find((x) => x.sampleKey === sample);
+      const n = q?.runs.find((c) => c.run === runs[focus])?.responseIds.length ?? 0;
+      if (n < 2) return;
+      const cur = get().rollouts[focus] ?? 0;
+      get().setRollout(focus, (cur + dir + n) % n);
+    },
+
+    syncColumns,
+  };
+});
+
+registerViewQuery('compare', {
+  toQuery() {
+    const s = useCompare.getState();
+    const q = choiceToQuery(s);
+    if (s.sample !== null) q.set('sample', String(s.sample));
+    return q;
+  },
+  fromQuery(q) {
+    const c = queryToChoice(q);
+    const sample = Number(q.get('sample'));
+    const s = useCompare.getState();
+    const patch: Partial<CompareState> = {};
+    if (choiceKey(c) !== choiceKey(s)) Object.assign(patch, c, { rollouts: [] });
+    if (Number.isInteger(sample) && sample > 0 && sample !== s.sample) Object.assign(patch, { sample, rollouts: [] });
+    if (Object.keys(patch).length) useCompare.setState(patch);
+  },
+  subscribe(fn) {
+    return useCompare.subscribe((s, prev) => {
+      if (s.sample !== prev.sample || choiceKey(s) !== choiceKey(prev)) fn();
+    });
+  },
+});
