@@ -594,6 +594,38 @@ const adjudicationEdit = z.object({
   severity: SeveritySchema.nullable().optional(),
 });
 
+// ---------- exports (issue 5) ----------
+
+export const ExportFormatSchema = z.enum(['jsonl', 'csv', 'parquet', 'hf', 'prm', 'pairs']);
+export type ExportFormatName = z.infer<typeof ExportFormatSchema>;
+
+export const StartExportInput = z.object({
+  format: ExportFormatSchema,
+  /** A file on the machine that runs cotscope (hf: a new or empty folder); a relative path resolves against its working folder. */
+  out: z.string().min(1).max(4096),
+  /** The library's filter: the export holds exactly the responses the library lists. */
+  filter: ResponseFilterSchema.default({}),
+  /** hf: the dataset card's licence. */
+  license: z.string().min(1).max(80).optional(),
+});
+
+/** An export running on the service, for its progress bar and Cancel. */
+export interface ExportJob {
+  id: string;
+  format: ExportFormatName;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** The destination (absolute). */
+  out: string;
+  /** Responses written so far, of `total` (the filter's count). */
+  done: number;
+  total: number;
+  /** When done: lines, rows (csv: one per tag) or pairs written. */
+  rows: number;
+  /** When done: the `<out>.meta.json` sidecar holding filter and version (jsonl, csv, prm, pairs), else null. */
+  meta: string | null;
+  message: string | null;
+}
+
 // ---------- the contract ----------
 
 const none = z.object({}).default({});
@@ -717,6 +749,12 @@ export const api = {
   startImport: { input: StartImportInput, output: out<ImportJob>() },
   getImport: { input: z.object({ id: z.string().min(1) }), output: out<ImportJob>() },
   cancelImport: { input: z.object({ id: z.string().min(1) }), output: out<ImportJob>() },
+
+  // exports (issue 5)
+  startExport: { input: StartExportInput, output: out<ExportJob>() },
+  getExport: { input: z.object({ id: z.string().min(1) }), output: out<ExportJob>() },
+  /** Stops a running export and removes what it wrote; a finished export is returned as it ended. */
+  cancelExport: { input: z.object({ id: z.string().min(1) }), output: out<ExportJob>() },
 } as const;
 
 export type Api = typeof api;

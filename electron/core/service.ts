@@ -10,6 +10,7 @@ import { Compare } from './compare.ts';
 import { Dashboards } from './dashboard.ts';
 import { Datasets } from './datasets.ts';
 import { CotscopeError } from './errors.ts';
+import { ExportJobs } from './export-jobs.ts';
 import { ImportJobs } from './jobs.ts';
 import { importPack } from './pack.ts';
 import { ResponseDetails } from './response-detail.ts';
@@ -34,6 +35,7 @@ export interface ServiceOptions {
 export interface ServiceInternals {
   list: ResponseList;
   jobs: ImportJobs;
+  exports: ExportJobs;
   annotator: CurrentAnnotator;
 }
 
@@ -57,6 +59,7 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
   const runs = new Runs(db);
   const datasets = new Datasets(db, settings);
   const jobs = new ImportJobs(store);
+  const exports = new ExportJobs(store);
   const agreement = new Agreement(db);
   const adjudication = new Adjudication(db, annotator);
   const compare = new Compare(db);
@@ -178,8 +181,13 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
     getImport: ({ id }) => jobs.get(id),
     cancelImport: ({ id }) => jobs.cancel(id),
 
+    // Exports only read (their own connection), so they run beside imports and edits.
+    startExport: (input) => exports.start(input),
+    getExport: ({ id }) => exports.get(id),
+    cancelExport: ({ id }) => exports.cancel(id),
+
     mediaFile: (id) => datasets.mediaFile(id),
   };
-  internals.set(service, { list, jobs, annotator });
+  internals.set(service, { list, jobs, exports, annotator });
   return service;
 }

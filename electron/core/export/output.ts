@@ -15,19 +15,26 @@ export interface Staged {
   folder: boolean;
 }
 
-export function stage(out: string, folder: boolean): Staged {
+/** Refuses a destination that cannot be written: its folder is missing, or (`hf`) it is a folder with files in it. */
+export function checkDestination(out: string, folder: boolean): string {
   const abs = path.resolve(out);
   const dir = path.dirname(abs);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new CotscopeError(`--out ${out}: folder ${dir} does not exist`);
+    throw new CotscopeError(`cannot write ${out}: folder ${dir} does not exist`);
   }
   if (fs.existsSync(abs)) {
     const st = fs.statSync(abs);
     if (folder && (!st.isDirectory() || fs.readdirSync(abs).length > 0)) {
-      throw new CotscopeError(`--out ${out}: ${abs} exists and is not an empty folder; a dataset folder is written anew`);
+      throw new CotscopeError(`cannot write ${out}: ${abs} exists and is not an empty folder (a dataset folder is written anew)`);
     }
-    if (!folder && st.isDirectory()) throw new CotscopeError(`--out ${out}: ${abs} is a folder; give a file name`);
+    if (!folder && st.isDirectory()) throw new CotscopeError(`cannot write ${out}: ${abs} is a folder; give a file name`);
   }
+  return abs;
+}
+
+export function stage(out: string, folder: boolean): Staged {
+  const abs = checkDestination(out, folder);
+  const dir = path.dirname(abs);
   const tmp = path.join(dir, `.${path.basename(abs)}.partial-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
   if (folder) fs.mkdirSync(tmp);
   return { out: abs, tmp, folder };
