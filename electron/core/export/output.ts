@@ -61,12 +61,19 @@ export function writeFileAtomic(file: string, text: string): void {
 export class TextSink {
   private readonly stream: fs.WriteStream;
   private buf = '';
+  private failed: Error | null = null;
 
   constructor(file: string) {
-    this.stream = fs.createWriteStream(file);
+    // Opened here, not later by the stream: a failure to create the file is this call's, and a cancel that removes
+    // the file right after cannot race the open.
+    this.stream = fs.createWriteStream(file, { fd: fs.openSync(file, 'w') });
+    this.stream.on('error', (err) => {
+      this.failed = err;
+    });
   }
 
   async write(text: string): Promise<void> {
+    if (this.failed) throw this.failed;
     this.buf += text;
     if (this.buf.length < 1 << 20) return;
     const chunk = this.buf;
