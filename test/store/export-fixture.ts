@@ -54,10 +54,10 @@ export async function buildExportFixture(prefix: string): Promise<Fixture> {
   const prm = rows.find((r) => r.level === 'L2' && r.step_count >= 4)!;
   const bobs = rows.find((r) => r.level === 'L3')!;
 
-  service.setVerdict({ responseId: chosen.id, supports: 'yes', reviewStatus: 'done' });
+  await service.setVerdict({ responseId: chosen.id, supports: 'yes', reviewStatus: 'done' });
   service.createTag({ responseId: rejected.id, label: 'hallucination', steps: [1, 1], time: [1.5, 3], note: 'claims the tap, "closed", was never shown', severity: 'major' });
   service.setVerdict({ responseId: rejected.id, supports: 'no' });
-  const steps = service.getResponse({ id: prm.id }).steps;
+  const steps = (await service.getResponse({ id: prm.id })).steps;
   service.createTag({ responseId: prm.id, label: 'overlooked-cue', span: [steps[1].start + 1, steps[1].end - 1], time: [0.5, 1] });
   service.setVerdict({ responseId: prm.id, supports: 'yes' });
   service.setAnnotator({ name: 'bob' });

@@ -43,10 +43,10 @@ const jsonl = (file: string) =>
     .map((l) => JSON.parse(l));
 
 /** What the library lists for a filter: the ids an export of it must hold, in order. */
-function listed(filter: ResponseFilter): number[] {
+async function listed(filter: ResponseFilter): Promise<number[]> {
   const ids: number[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = fx.service.listResponses({ filter, sort: 'sample', order: 'asc', offset, limit: 500 });
+    const page = await fx.service.listResponses({ filter, sort: 'sample', order: 'asc', offset, limit: 500 });
     ids.push(...page.rows.map((r) => r.id));
     if (offset + 500 >= page.total) return ids;
   }
@@ -62,7 +62,7 @@ describe('jsonl', () => {
     const filter: ResponseFilter = { levels: ['L1'], runs: ['rl-grpo', 'sft'] };
     const r = await exportTo('jsonl', 'l1.jsonl', filter);
     const lines = jsonl(r.out);
-    expect(lines.map(key)).toEqual(keysOf(listed(filter)));
+    expect(lines.map(key)).toEqual(keysOf(await listed(filter)));
     expect(lines.length).toBeGreaterThan(0);
     expect(new Set(lines.map((l) => l.level))).toEqual(new Set(['L1']));
     const rej = lines.find((l) => key(l) === key({ ...fx.rejected }))!;
@@ -127,7 +127,7 @@ describe('parquet', () => {
       steps: 'List<Struct<{index:Int32, start:Int32, end:Int32, text:Utf8}>>',
     });
     expect(types.tags).toMatch(/^List<Struct<\{uuid:Utf8, label:Utf8, annotator:Utf8, step_start:Int32, step_end:Int32, span_start:Int32, span_end:Int32, text:Utf8, time_start:Float64, time_end:Float64/);
-    expect(table.numRows).toBe(listed(filter).length);
+    expect(table.numRows).toBe((await listed(filter)).length);
 
     const lines = jsonl((await exportTo('jsonl', 'l12.jsonl', filter)).out);
     const rows = table.toArray().map((x) => x.toJSON());
@@ -154,7 +154,7 @@ describe('parquet', () => {
   });
 
   it('writes in row groups as it goes, and every group reads back', async () => {
-    const ids = listed({});
+    const ids = await listed({});
     const file = path.join(fx.dir, 'groups.parquet');
     const writer = new ParquetRowsFile(file, RESPONSE_FIELDS, { tool: 'cotscope', cotscope_version: VERSION, format: 'parquet', created_at: '', workspace: '', filter: {}, annotator: null, command: '' }, 10);
     for (const w of new ResponseReader(fx.store.db).read(ids)) writer.add(parquetRow(w));
@@ -177,7 +177,7 @@ describe('hf', () => {
     expect(front.license).toBe('cc-by-4.0');
     expect(front.task_categories).toEqual(['video-text-to-text']);
     expect(front.tags).toContain('chain-of-thought');
-    const ids = listed(filter);
+    const ids = await listed(filter);
     const levels = new ResponseReader(fx.store.db).read(ids).map((w) => w.record.level);
     const perLevel = Object.fromEntries(['L1', 'L2', 'L3'].map((l) => [l, levels.filter((x) => x === l).length]));
     expect(front.configs[0].data_files).toEqual(['L1', 'L2', 'L3'].map((s) => ({ split: s, path: `data/${s}.parquet` })));
