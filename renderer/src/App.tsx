@@ -13,6 +13,7 @@ import { SettingsView } from './features/settings/SettingsView.tsx';
 import { ImportDialog } from './features/settings/ImportDialog.tsx';
 import { CompareView } from './features/compare/CompareView.tsx';
 import { DashboardView } from './features/dashboard/DashboardView.tsx';
+import { TeamView } from './features/team/TeamView.tsx';
 
 export function App() {
   useEffect(() => {
@@ -54,6 +55,7 @@ export function App() {
         {view.name === 'settings' && <SettingsView section={view.section} />}
         {view.name === 'compare' && <CompareView />}
         {view.name === 'dashboard' && <DashboardView />}
+        {view.name === 'team' && <TeamView responseId={view.responseId} />}
       </main>
       {help && <HelpOverlay />}
       {importDialog && <ImportDialog />}

@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import type { Label } from '../../shared/api.ts';
 
-export type Scope = 'global' | 'library' | 'workbench' | 'compare' | 'dashboard';
+export type Scope = 'global' | 'library' | 'workbench' | 'compare' | 'dashboard' | 'team';
 
 export type ActionId =
   // anywhere
@@ -64,7 +64,18 @@ export type ActionId =
   | 'compareNextRollout'
   | 'comparePrevRollout'
   // dashboard
-  | 'dashboardDrill';
+  | 'dashboardDrill'
+  // team: adjudication
+  | 'adjNextTag'
+  | 'adjPrevTag'
+  | 'adjKeep'
+  | 'adjEdit'
+  | 'adjDrop'
+  | 'adjNextCase'
+  | 'adjPrevCase'
+  | 'adjVerdictYes'
+  | 'adjVerdictNo'
+  | 'adjVerdictUnclear';
 
 export interface Binding {
   id: ActionId;
@@ -133,6 +144,17 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'comparePrevRollout', keys: ['shift+v'], scope: 'compare', group: 'Compare', description: 'Previous rollout in the focused column' },
 
   { id: 'dashboardDrill', keys: ['enter'], scope: 'dashboard', group: 'Dashboard', description: 'List the responses behind the focused bar / cell / point (Tab moves between them; or click)' },
+
+  { id: 'adjNextTag', keys: ['j', 'arrowdown'], scope: 'team', group: 'Adjudication', description: 'Next tag to decide' },
+  { id: 'adjPrevTag', keys: ['k', 'arrowup'], scope: 'team', group: 'Adjudication', description: 'Previous tag' },
+  { id: 'adjKeep', keys: ['a'], scope: 'team', group: 'Adjudication', description: 'Keep the selected tag (accept it as it is)' },
+  { id: 'adjEdit', keys: ['e'], scope: 'team', group: 'Adjudication', description: 'Keep the selected tag edited (label, steps, note, severity)' },
+  { id: 'adjDrop', keys: ['d', 'delete', 'backspace'], scope: 'team', group: 'Adjudication', description: 'Drop the selected tag' },
+  { id: 'adjNextCase', keys: [']'], scope: 'team', group: 'Adjudication', description: 'Next disagreement' },
+  { id: 'adjPrevCase', keys: ['['], scope: 'team', group: 'Adjudication', description: 'Previous disagreement' },
+  { id: 'adjVerdictYes', keys: ['y'], scope: 'team', group: 'Adjudication', description: 'Adjudicated verdict: the reasoning supports the answer' },
+  { id: 'adjVerdictNo', keys: ['x'], scope: 'team', group: 'Adjudication', description: 'Adjudicated verdict: it does not' },
+  { id: 'adjVerdictUnclear', keys: ['m'], scope: 'team', group: 'Adjudication', description: 'Adjudicated verdict: unclear' },
 ];
 
 /** A label's hotkey fires in the workbench with no modifier. */
@@ -231,7 +253,8 @@ export function findLabelHotkey(e: KeyboardEvent, labels: readonly Label[]): Lab
 export function reservedWorkbenchKeys(): Set<string> {
   const s = new Set<string>();
   for (const b of BINDINGS) {
-    if (b.scope === 'library') continue;
+    // Label hotkeys fire only where the workbench keys do; the library's and adjudication's keys never meet them.
+    if (b.scope === 'library' || b.scope === 'team') continue;
     for (const k of b.keys) if (/^[a-z0-9]$/.test(k)) s.add(k);
   }
   return s;

@@ -4,6 +4,7 @@
 //   #/settings?section=datasets      settings
 //   #/compare?run=a&run=b&cell=L1:only_a&sample=7      compare (its own query: compare.ts)
 //   #/dashboard?level=L1&run=a       dashboards (their own query: dashboard.ts)
+//   #/team/123                       teammates: adjudication of response 123, agreement, pack import
 // Moving between screens pushes a history entry (browser Back works); filter changes replace the current one.
 import { createStore } from './create-store.ts';
 import { filterToQuery, listKey, queryToFilter, useFilters } from './filters.ts';
@@ -13,7 +14,8 @@ export type View =
   | { name: 'workbench'; responseId: number }
   | { name: 'settings'; section: string | null }
   | { name: 'compare' }
-  | { name: 'dashboard' };
+  | { name: 'dashboard' }
+  | { name: 'team'; responseId: number | null };
 
 /** A view that keeps its own state in the query instead of the library's filters (compare, dashboard). */
 export interface ViewQuery {
@@ -66,6 +68,8 @@ function viewPath(v: View): string {
       return '/compare';
     case 'dashboard':
       return '/dashboard';
+    case 'team':
+      return v.responseId === null ? '/team' : `/team/${v.responseId}`;
   }
 }
 
@@ -90,6 +94,10 @@ function parseHash(hash: string): { view: View; query: URLSearchParams } {
   else if (/^\/settings\/?$/.test(path)) view = { name: 'settings', section: query.get('section') };
   else if (/^\/compare\/?$/.test(path)) view = { name: 'compare' };
   else if (/^\/dashboard\/?$/.test(path)) view = { name: 'dashboard' };
+  else if (/^\/team(\/\d+)?\/?$/.test(path)) {
+    const id = Number(path.split('/')[2] ?? 0);
+    view = { name: 'team', responseId: id > 0 ? id : null };
+  }
   return { view, query };
 }
 
@@ -97,6 +105,7 @@ function sameView(a: View, b: View): boolean {
   if (a.name !== b.name) return false;
   if (a.name === 'workbench' && b.name === 'workbench') return a.responseId === b.responseId;
   if (a.name === 'settings' && b.name === 'settings') return a.section === b.section;
+  if (a.name === 'team' && b.name === 'team') return a.responseId === b.responseId;
   return true;
 }
 

@@ -48,6 +48,9 @@ export function Header() {
         <button className={`nav-tab${view.name === 'dashboard' ? ' active' : ''}`} onClick={() => useRoute.getState().open({ name: 'dashboard' })} data-testid="nav-dashboard">
           Dashboard
         </button>
+        <button className={`nav-tab${view.name === 'team' ? ' active' : ''}`} onClick={() => useRoute.getState().open({ name: 'team', responseId: null })} data-testid="nav-team">
+          Team
+        </button>
         <button className={`nav-tab${view.name === 'settings' ? ' active' : ''}`} onClick={() => useRoute.getState().openSettings()} data-testid="nav-settings">
           Settings
         </button>
