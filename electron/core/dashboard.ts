@@ -5,9 +5,8 @@
 //   levels, runs, domains  restrict the responses of every chart.
 //   annotators             whose work counts: reviewed, labels, consistency, first tagged step, progress rows.
 //                          Accuracy is the model's and ignores it.
-//   labels                 which labels the failure-mode rates and the co-occurrence show; the first-step chart
-//                          counts only responses carrying one of them (its position is still the first tagged step
-//                          of any label). Accuracy, the quadrant and progress ignore it.
+//   labels                 which labels the failure-mode rates and the co-occurrence show. Accuracy, the quadrant,
+//                          the first tagged step and progress ignore it.
 //
 // Definitions (by the chosen annotators A; everyone when none is chosen):
 //   reviewed      a live tag by A, or a verdict by A that judges (supports set) or is marked done.
@@ -17,13 +16,19 @@
 //                 none judged.
 //   first step    the first tagged step's index (a step tag's first step; a span tag's step is the step holding its
 //                 start; time and whole-response tags mark none) divided by the chain's step count: 0 is the first
-//                 step, (n-1)/n the last. Ten bins [k/10, (k+1)/10), the last one closed.
+//                 step, (n-1)/n the last. Ten bins [k/10, (k+1)/10), the last one closed. Tags of any label count.
 //   progress      per annotator × run: responses that annotator reviewed / the run's responses (in the filter).
 //   imbalance     reported when, among the runs shown, one run's share of responses reviewed by A is below half of
 //                 another's (and that other has at least IMBALANCE_MIN_REVIEWED reviews). Its interval is then
 //                 about √2 wider or more, and a rate compared across such runs mostly compares who looked where.
+//
+// Where the figures come from: accuracy from run_samples; everything by annotators from the counts migration 0004
+// keeps per (annotator or everyone, run, level, domain) — a few hundred rows whatever the size of the workspace. Only a
+// choice of several annotators that is not all of them reads the per-response marks instead (de-duplicating
+// responses reviewed by more than one of them), which costs time in proportion to the marks of those annotators.
 import type {
   AccuracyCell,
+  Consistency,
   CooccurrenceCell,
   Dashboard,
   DashboardFilter,
@@ -34,12 +39,12 @@ import type {
   ProgressCell,
   QuadrantCell,
   ResponseFilter,
-  Consistency,
 } from '../../shared/api.ts';
 import { wilson } from '../../shared/wilson.ts';
 import { LEVEL_ORDER } from './compare.ts';
 import { CotscopeError } from './errors.ts';
-import { FIRST_STEP_INDEX } from './response-list.ts';
+import { consensusOf, type ResponseList } from './response-list.ts';
+import { StatementCache } from './statements.ts';
 import type { Db } from './store.ts';
 
 export const FIRST_STEP_BINS = 10;
@@ -49,6 +54,8 @@ export const IMBALANCE_MIN_REVIEWED = 10;
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const byLevel = (a: string, b: string) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b);
 const CONSISTENCY: Consistency[] = ['yes', 'no', 'unclear', 'unjudged'];
+const JUDGED = ['right_yes', 'right_no', 'right_unclear', 'wrong_yes', 'wrong_no', 'wrong_unclear'] as const;
+const BINS = Array.from({ length: FIRST_STEP_BINS }, (_, k) => `f${k}`);
 
 interface Run {
   id: number;
@@ -56,65 +63,76 @@ interface Run {
   method: Method;
 }
 
+/** review_counts summed per run and level: reviewed, the six judged quadrant cells, the ten first-step bins. */
+type ReviewRow = [runId: number, level: string, reviewed: number, ...rest: number[]];
+
 interface Sql {
   sql: string;
   params: unknown[];
 }
 
 export class Dashboards {
-  constructor(private readonly db: Db) {}
+  private readonly cache: StatementCache;
+
+  constructor(
+    private readonly db: Db,
+    private readonly list: ResponseList,
+  ) {
+    this.cache = new StatementCache(db);
+  }
+
+  private all<T>(sql: string, params: unknown[], raw = false): T[] {
+    const stmt = this.cache.get(sql);
+    return (raw ? stmt.raw().all(...params) : stmt.raw(false).all(...params)) as T[];
+  }
 
   get(filter: DashboardFilter): Dashboard {
-    const db = this.db;
-    const allRuns = db.prepare('SELECT id, name, method FROM runs ORDER BY id').all() as Run[];
+    const allRuns = this.all<Run>('SELECT id, name, method FROM runs ORDER BY id', []);
     let runs = allRuns;
     if (filter.runs?.length) {
       const unknown = filter.runs.filter((n) => !allRuns.some((r) => r.name === n));
       if (unknown.length) throw new CotscopeError(`unknown run${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, 'not_found');
       runs = allRuns.filter((r) => filter.runs!.includes(r.name));
     }
-    const liveLabels = db.prepare('SELECT id, key FROM labels WHERE retired_at IS NULL ORDER BY sort_order, id').all() as { id: number; key: string }[];
+    const liveLabels = this.all<{ id: number; key: string }>('SELECT id, key FROM labels WHERE retired_at IS NULL ORDER BY sort_order, id', []);
     let labels = liveLabels;
     if (filter.labels?.length) {
-      const rows = db.prepare('SELECT id, key FROM labels WHERE key IN (SELECT value FROM json_each(?)) ORDER BY sort_order, id').all(
-        JSON.stringify(filter.labels),
-      ) as { id: number; key: string }[];
+      const rows = this.all<{ id: number; key: string }>(
+        'SELECT id, key FROM labels WHERE key IN (SELECT value FROM json_each(?)) ORDER BY sort_order, id',
+        [JSON.stringify(filter.labels)],
+      );
       const unknown = filter.labels.filter((k) => !rows.some((r) => r.key === k));
       if (unknown.length) throw new CotscopeError(`unknown label${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, 'not_found');
       labels = rows;
     }
-    const annotatorRows = db.prepare('SELECT id, name FROM annotators ORDER BY name').all() as { id: number; name: string }[];
-    const chosen = filter.annotators?.length ? annotatorRows.filter((a) => filter.annotators!.includes(a.name)) : null;
-    const by = chosen?.map((a) => a.id) ?? null;
+    const annotators = this.all<{ id: number; name: string }>('SELECT id, name FROM annotators ORDER BY name', []);
+    // Review-mark keys: [0] = everyone together; one id = that annotator; several = de-duplicate their marks.
+    const keys = filter.annotators?.length ? this.list.akeys(filter.annotators) : [0];
 
     // The drill-downs repeat the filter's restrictions; empty lists are left out.
     const base: ResponseFilter = {};
     if (filter.levels?.length) base.levels = filter.levels;
     if (filter.domains?.length) base.domains = filter.domains;
     const byFilter: ResponseFilter = filter.annotators?.length ? { by: filter.annotators } : {};
+    const levelDrill = (level: string): ResponseFilter => (level === 'all' ? {} : { levels: [level as Level] });
 
     const runIds = runs.map((r) => r.id);
     const scope = this.scope(runIds, filter.levels, filter.domains);
-    const annot = (col: string): Sql =>
-      by === null ? { sql: '', params: [] } : by.length === 0 ? { sql: ' AND 0', params: [] } : { sql: ` AND ${col} IN (${placeholders(by.length)})`, params: by };
 
     // ---- accuracy: per run × level, from the kept counts ----
-    const acc = db
-      .prepare(
-        `SELECT rs.run_id, s.level, SUM(rs.responses) AS n, SUM(rs.correct) AS c
-           FROM run_samples rs JOIN samples s ON s.id = rs.sample_id
-          WHERE rs.run_id IN (${placeholders(runIds.length)})${scope.samplesSql}
-          GROUP BY rs.run_id, s.level`,
-      )
-      .all(...runIds, ...scope.samplesParams) as { run_id: number; level: Level; n: number; c: number }[];
+    const acc = this.all<[number, Level, number, number]>(
+      `SELECT run_id, level, SUM(responses), SUM(correct) FROM run_samples WHERE ${scope.counts.sql} GROUP BY run_id, level`,
+      scope.counts.params,
+      true,
+    );
     const figures = new Map<number, Map<string, { n: number; c: number }>>(runs.map((r) => [r.id, new Map()]));
-    for (const r of acc) figures.get(r.run_id)!.set(r.level, { n: r.n, c: r.c });
+    for (const [run, level, n, c] of acc) figures.get(run)!.set(level, { n, c });
     const levelsOf = (runId: number) => [...figures.get(runId)!.keys()].sort(byLevel);
     const totalOf = (runId: number) => [...figures.get(runId)!.values()].reduce((t, f) => ({ n: t.n + f.n, c: t.c + f.c }), { n: 0, c: 0 });
 
     const accuracy: AccuracyCell[] = [];
     for (const run of runs) {
-      for (const level of [...levelsOf(run.id), 'all' as const]) {
+      for (const level of [...levelsOf(run.id), 'all']) {
         const f = level === 'all' ? totalOf(run.id) : figures.get(run.id)!.get(level)!;
         accuracy.push({
           run: run.name,
@@ -124,83 +142,56 @@ export class Dashboards {
           correct: f.c,
           accuracy: f.n ? f.c / f.n : 0,
           ci: wilson(f.c, f.n),
-          drill: { ...base, runs: [run.name], ...(level === 'all' ? {} : { levels: [level as Level] }) },
+          drill: { ...base, runs: [run.name], ...levelDrill(level) },
         });
       }
     }
 
+    // ---- review figures per run × level (reviewed, judged quadrant cells, first-step bins) ----
+    const review = new Map<string, number[]>();
+    for (const [run, level, ...counts] of this.reviewRows(keys, scope)) review.set(`${run}:${level}`, counts);
+    const reviewOf = (runId: number, level: string): number[] => {
+      if (level !== 'all') return review.get(`${runId}:${level}`) ?? new Array(1 + JUDGED.length + FIRST_STEP_BINS).fill(0);
+      const sum = new Array(1 + JUDGED.length + FIRST_STEP_BINS).fill(0);
+      for (const l of levelsOf(runId)) (review.get(`${runId}:${l}`) ?? []).forEach((n, i) => (sum[i] += n));
+      return sum;
+    };
+
     // ---- failure-mode rates ----
-    const tA = annot('annotator_id');
-    const vA = annot('annotator_id');
-    const reviewedRows = db
-      .prepare(
-        `SELECT x.run_id, s.level, COUNT(*) AS n FROM responses x JOIN samples s ON s.id = x.sample_id
-          WHERE x.id IN (SELECT response_id FROM tags WHERE deleted_at IS NULL${tA.sql}
-                         UNION SELECT response_id FROM verdicts
-                          WHERE (supports IS NOT NULL OR review_status = 'done') AND deleted_at IS NULL${vA.sql})
-            AND ${scope.sql}
-          GROUP BY x.run_id, s.level`,
-      )
-      .all(...tA.params, ...vA.params, ...scope.params) as { run_id: number; level: string; n: number }[];
-    const reviewed = new Map<string, number>(reviewedRows.map((r) => [`${r.run_id}:${r.level}`, r.n]));
     const labelIds = labels.map((l) => l.id);
-    const ta = annot('t.annotator_id');
-    const countRows = labelIds.length
-      ? (db
-          .prepare(
-            `SELECT x.run_id, s.level, t.label_id, COUNT(DISTINCT t.response_id) AS n
-               FROM tags t JOIN responses x ON x.id = t.response_id JOIN samples s ON s.id = x.sample_id
-              WHERE t.deleted_at IS NULL AND t.label_id IN (${placeholders(labelIds.length)})${ta.sql} AND ${scope.sql}
-              GROUP BY x.run_id, s.level, t.label_id`,
-          )
-          .all(...labelIds, ...ta.params, ...scope.params) as { run_id: number; level: string; label_id: number; n: number }[])
-      : [];
-    const counts = new Map<string, number>(countRows.map((r) => [`${r.run_id}:${r.level}:${r.label_id}`, r.n]));
+    const counts = new Map<string, number>();
+    for (const [run, level, label, n] of this.labelRows(keys, labelIds, scope)) counts.set(`${run}:${level}:${label}`, n);
     const failureRates: FailureRateCell[] = [];
     for (const run of runs) {
       const levels = levelsOf(run.id);
-      for (const level of [...levels, 'all' as const]) {
-        const rev = level === 'all' ? levels.reduce((n, l) => n + (reviewed.get(`${run.id}:${l}`) ?? 0), 0) : reviewed.get(`${run.id}:${level}`) ?? 0;
+      for (const level of [...levels, 'all']) {
+        const reviewed = reviewOf(run.id, level)[0];
         for (const label of labels) {
-          const count =
-            level === 'all'
-              ? levels.reduce((n, l) => n + (counts.get(`${run.id}:${l}:${label.id}`) ?? 0), 0)
-              : counts.get(`${run.id}:${level}:${label.id}`) ?? 0;
+          const count = (level === 'all' ? levels : [level]).reduce((n, l) => n + (counts.get(`${run.id}:${l}:${label.id}`) ?? 0), 0);
           failureRates.push({
             run: run.name,
             level: level as Level | 'all',
             label: label.key,
-            reviewed: rev,
+            reviewed,
             count,
-            rate: rev ? count / rev : 0,
-            ci: wilson(count, rev),
-            drill: { ...base, ...(level === 'all' ? {} : { levels: [level as Level] }), runs: [run.name], ...byFilter, labels: [label.key] },
+            rate: reviewed ? count / reviewed : 0,
+            ci: wilson(count, reviewed),
+            drill: { ...base, ...levelDrill(level), runs: [run.name], ...byFilter, labels: [label.key] },
           });
         }
       }
     }
 
     // ---- quadrant: correct × consistency per run ----
-    const judgedRows = db
-      .prepare(
-        `SELECT x.run_id, x.correct, c.cons, COUNT(*) AS n
-           FROM (SELECT response_id,
-                        CASE WHEN SUM(supports = 'no') > 0 THEN 'no' WHEN SUM(supports <> 'yes') = 0 THEN 'yes' ELSE 'unclear' END AS cons
-                   FROM verdicts WHERE supports IS NOT NULL AND deleted_at IS NULL${vA.sql} GROUP BY response_id) c
-           JOIN responses x ON x.id = c.response_id
-          WHERE ${scope.sql}
-          GROUP BY x.run_id, x.correct, c.cons`,
-      )
-      .all(...vA.params, ...scope.params) as { run_id: number; correct: number; cons: Consistency; n: number }[];
-    const judged = new Map<string, number>(judgedRows.map((r) => [`${r.run_id}:${r.correct}:${r.cons}`, r.n]));
     const quadrant: QuadrantCell[] = [];
     for (const run of runs) {
       const t = totalOf(run.id);
+      const r = reviewOf(run.id, 'all');
       for (const correct of [true, false]) {
+        const judged = (c: Consistency) => r[1 + JUDGED.indexOf(`${correct ? 'right' : 'wrong'}_${c}` as (typeof JUDGED)[number])];
         const all = correct ? t.c : t.n - t.c;
-        const k = (c: Consistency) => judged.get(`${run.id}:${correct ? 1 : 0}:${c}`) ?? 0;
         for (const supports of CONSISTENCY) {
-          const count = supports === 'unjudged' ? all - k('yes') - k('no') - k('unclear') : k(supports);
+          const count = supports === 'unjudged' ? all - judged('yes') - judged('no') - judged('unclear') : judged(supports);
           quadrant.push({ run: run.name, correct, supports, count, drill: { ...base, runs: [run.name], correct, ...byFilter, consensus: supports } });
         }
       }
@@ -208,29 +199,14 @@ export class Dashboards {
 
     // ---- co-occurrence of the shown labels on one response ----
     const pairs = new Map<string, number>();
-    if (labelIds.length) {
-      const rows = db
-        .prepare(
-          `SELECT t.response_id, t.label_id FROM tags t JOIN responses x ON x.id = t.response_id
-            WHERE t.deleted_at IS NULL AND t.label_id IN (${placeholders(labelIds.length)})${ta.sql} AND ${scope.sql}
-            GROUP BY t.response_id, t.label_id ORDER BY t.response_id`,
-        )
-        .raw()
-        .all(...labelIds, ...ta.params, ...scope.params) as [number, number][];
-      let current = -1;
-      let set: number[] = [];
-      const flush = () => {
-        for (const a of set) for (const b of set) pairs.set(`${a}:${b}`, (pairs.get(`${a}:${b}`) ?? 0) + 1);
-      };
-      for (const [response, label] of rows) {
-        if (response !== current) {
-          flush();
-          set = [];
-          current = response;
-        }
-        set.push(label);
-      }
-      flush();
+    for (const [a, b, n] of this.pairRows(keys, labelIds, scope)) {
+      pairs.set(`${a}:${b}`, n);
+      pairs.set(`${b}:${a}`, n);
+    }
+    const carrying = new Map<number, number>();
+    for (const [key, n] of counts) {
+      const label = Number(key.split(':')[2]);
+      carrying.set(label, (carrying.get(label) ?? 0) + n);
     }
     const runsDrill: ResponseFilter = filter.runs?.length ? { runs: runs.map((r) => r.name) } : {};
     const cooccurrence: CooccurrenceCell[] = [];
@@ -239,38 +215,16 @@ export class Dashboards {
         cooccurrence.push({
           a: a.key,
           b: b.key,
-          count: pairs.get(`${a.id}:${b.id}`) ?? 0,
+          count: a.id === b.id ? carrying.get(a.id) ?? 0 : pairs.get(`${a.id}:${b.id}`) ?? 0,
           drill: { ...base, ...runsDrill, ...byFilter, allLabels: a.id === b.id ? [a.key] : [a.key, b.key] },
         });
       }
     }
 
     // ---- where the first tagged step falls ----
-    const onlyLabels: Sql =
-      filter.labels?.length && labelIds.length
-        ? {
-            sql: ` AND t.response_id IN (SELECT response_id FROM tags WHERE label_id IN (${placeholders(labelIds.length)}) AND deleted_at IS NULL${tA.sql})`,
-            params: [...labelIds, ...tA.params],
-          }
-        : { sql: '', params: [] };
-    const firstRows = db
-      .prepare(
-        `SELECT x.run_id, MIN(${FIRST_STEP_INDEX}) AS i, MAX(x.step_count) AS n
-           FROM tags t JOIN responses x ON x.id = t.response_id
-          WHERE t.deleted_at IS NULL AND (t.step_start IS NOT NULL OR t.char_start IS NOT NULL) AND x.step_count > 0${ta.sql}
-            AND ${scope.sql}${onlyLabels.sql}
-          GROUP BY t.response_id`,
-      )
-      .raw()
-      .all(...ta.params, ...scope.params, ...onlyLabels.params) as [number, number, number][];
-    const bins = new Map<string, number>();
-    for (const [run, i, n] of firstRows) {
-      const bin = Math.min(FIRST_STEP_BINS - 1, Math.floor((FIRST_STEP_BINS * i) / n));
-      bins.set(`${run}:${bin}`, (bins.get(`${run}:${bin}`) ?? 0) + 1);
-    }
     const firstStep: FirstStepBin[] = [];
-    const labelsDrill: ResponseFilter = filter.labels?.length ? { labels: labels.map((l) => l.key) } : {};
     for (const run of runs) {
+      const r = reviewOf(run.id, 'all');
       for (let k = 0; k < FIRST_STEP_BINS; k++) {
         const from = k / FIRST_STEP_BINS;
         const to = (k + 1) / FIRST_STEP_BINS;
@@ -278,35 +232,31 @@ export class Dashboards {
           run: run.name,
           from,
           to,
-          count: bins.get(`${run.id}:${k}`) ?? 0,
-          drill: { ...base, runs: [run.name], ...byFilter, ...labelsDrill, firstStep: [from, to] },
+          count: r[1 + JUDGED.length + k],
+          drill: { ...base, runs: [run.name], ...byFilter, firstStep: [from, to] },
         });
       }
     }
 
     // ---- annotation progress ----
-    const workers =
-      chosen ??
-      (db
-        .prepare(
-          `SELECT id, name FROM annotators a
-            WHERE EXISTS (SELECT 1 FROM tags t WHERE t.annotator_id = a.id AND t.deleted_at IS NULL)
-               OR EXISTS (SELECT 1 FROM verdicts v WHERE v.annotator_id = a.id AND v.deleted_at IS NULL)
-            ORDER BY name`,
-        )
-        .all() as { id: number; name: string }[]);
-    const progressRows = db
-      .prepare(
-        `SELECT r.annotator_id, x.run_id, COUNT(DISTINCT r.response_id) AS n
-           FROM (SELECT annotator_id, response_id FROM tags WHERE deleted_at IS NULL
-                 UNION SELECT annotator_id, response_id FROM verdicts
-                  WHERE (supports IS NOT NULL OR review_status = 'done') AND deleted_at IS NULL) r
-           JOIN responses x ON x.id = r.response_id
-          WHERE ${scope.sql}
-          GROUP BY r.annotator_id, x.run_id`,
-      )
-      .all(...scope.params) as { annotator_id: number; run_id: number; n: number }[];
-    const done = new Map<string, number>(progressRows.map((r) => [`${r.annotator_id}:${r.run_id}`, r.n]));
+    const workers = filter.annotators?.length
+      ? annotators.filter((a) => filter.annotators!.includes(a.name))
+      : this.all<{ id: number; name: string }>(
+          `SELECT a.id, a.name FROM annotators a WHERE EXISTS (SELECT 1 FROM review_counts c WHERE c.akey = a.id AND c.reviewed > 0) ORDER BY a.name`,
+          [],
+        );
+    const done = new Map<string, number>();
+    if (workers.length) {
+      const ids = workers.map((w) => w.id);
+      for (const [akey, run, n] of this.all<[number, number, number]>(
+        `SELECT akey, run_id, SUM(reviewed) FROM review_counts
+          WHERE akey IN (${placeholders(ids.length)}) AND ${scope.counts.sql} GROUP BY akey, run_id`,
+        [...ids, ...scope.counts.params],
+        true,
+      )) {
+        done.set(`${akey}:${run}`, n);
+      }
+    }
     const cells: ProgressCell[] = [];
     for (const a of workers) {
       for (const run of runs) {
@@ -316,7 +266,7 @@ export class Dashboards {
     const team = runs
       .map((run) => {
         const n = totalOf(run.id).n;
-        const r = levelsOf(run.id).reduce((t, l) => t + (reviewed.get(`${run.id}:${l}`) ?? 0), 0);
+        const r = reviewOf(run.id, 'all')[0];
         return { run: run.name, reviewed: r, responses: n, share: n ? r / n : 0 };
       })
       .filter((t) => t.responses > 0);
@@ -324,13 +274,12 @@ export class Dashboards {
     // ---- what the pickers offer ----
     const available = {
       runs: allRuns.map((r) => r.name),
-      levels: (db.prepare('SELECT DISTINCT s.level FROM run_samples rs JOIN samples s ON s.id = rs.sample_id').pluck().all() as Level[]).sort(byLevel),
-      annotators: annotatorRows.map((a) => a.name),
+      levels: this.all<[Level]>('SELECT DISTINCT level FROM run_samples', [], true)
+        .map(([l]) => l)
+        .sort(byLevel),
+      annotators: annotators.map((a) => a.name),
       labels: liveLabels.map((l) => l.key),
-      domains: db
-        .prepare('SELECT DISTINCT s.domain FROM run_samples rs JOIN samples s ON s.id = rs.sample_id WHERE s.domain IS NOT NULL ORDER BY s.domain')
-        .pluck()
-        .all() as string[],
+      domains: this.all<[string]>("SELECT DISTINCT domain FROM run_samples WHERE domain <> '' ORDER BY domain", [], true).map(([d]) => d),
     };
 
     return {
@@ -344,26 +293,94 @@ export class Dashboards {
     };
   }
 
-  /** The responses the filter keeps, as a condition on `responses x`, and the same on `samples s` for run_samples. */
-  private scope(runIds: number[], levels?: string[], domains?: string[]): Sql & { samplesSql: string; samplesParams: unknown[] } {
-    const s: string[] = [];
-    const sp: unknown[] = [];
+  /** reviewed, the judged quadrant cells and the first-step bins per run × level, by the marks of `keys`. */
+  private reviewRows(keys: number[], scope: Scope): ReviewRow[] {
+    const sums = ['reviewed', ...JUDGED, ...BINS].map((c) => `SUM(${c})`).join(', ');
+    if (keys.length <= 1) {
+      return this.all<ReviewRow>(
+        `SELECT run_id, level, ${sums} FROM review_counts WHERE akey = ? AND ${scope.counts.sql} GROUP BY run_id, level`,
+        [keys[0] ?? -1, ...scope.counts.params],
+        true,
+      );
+    }
+    // Several annotators: one row per response they reviewed, its consensus and first step over all of them.
+    const cons = consensusOf('SUM(yes)', 'SUM(no)', 'SUM(unclear)');
+    const bin = `CASE WHEN MIN(first_step) IS NULL OR MAX(step_count) = 0 THEN NULL ELSE min(${FIRST_STEP_BINS - 1}, ${FIRST_STEP_BINS} * MIN(first_step) / MAX(step_count)) END`;
+    const judged = JUDGED.map((j) => {
+      const [side, c] = j.split('_');
+      return `SUM(correct = ${side === 'right' ? 1 : 0} AND cons = '${c}')`;
+    });
+    return this.all<ReviewRow>(
+      `SELECT run_id, level, COUNT(*), ${judged.join(', ')}, ${BINS.map((_, k) => `SUM(bin IS ${k})`).join(', ')}
+         FROM (SELECT run_id, level, correct, ${cons} AS cons, ${bin} AS bin
+                 FROM review_marks WHERE akey IN (${placeholders(keys.length)}) AND ${scope.counts.sql} GROUP BY response_id)
+        GROUP BY run_id, level`,
+      [...keys, ...scope.counts.params],
+      true,
+    );
+  }
+
+  /** Responses carrying each label per run × level. */
+  private labelRows(keys: number[], labelIds: number[], scope: Scope): [number, string, number, number][] {
+    if (labelIds.length === 0) return [];
+    const labelsIn = `label_id IN (${placeholders(labelIds.length)})`;
+    if (keys.length <= 1) {
+      return this.all(
+        `SELECT run_id, level, label_id, SUM(responses) FROM label_counts
+          WHERE akey = ? AND ${scope.counts.sql} AND ${labelsIn} GROUP BY run_id, level, label_id`,
+        [keys[0] ?? -1, ...scope.counts.params, ...labelIds],
+        true,
+      );
+    }
+    return this.all(
+      `SELECT run_id, level, label_id, COUNT(DISTINCT response_id) FROM label_marks
+        WHERE akey IN (${placeholders(keys.length)}) AND ${labelsIn} AND ${scope.counts.sql} GROUP BY run_id, level, label_id`,
+      [...keys, ...labelIds, ...scope.counts.params],
+      true,
+    );
+  }
+
+  /** Responses carrying both of two different labels, label a < label b, over the runs and levels shown. */
+  private pairRows(keys: number[], labelIds: number[], scope: Scope): [number, number, number][] {
+    if (labelIds.length < 2) return [];
+    const list = placeholders(labelIds.length);
+    if (keys.length <= 1) {
+      return this.all(
+        `SELECT label_a, label_b, SUM(responses) FROM pair_counts
+          WHERE akey = ? AND ${scope.counts.sql} AND label_a IN (${list}) AND label_b IN (${list}) GROUP BY label_a, label_b`,
+        [keys[0] ?? -1, ...scope.counts.params, ...labelIds, ...labelIds],
+        true,
+      );
+    }
+    const k = placeholders(keys.length);
+    return this.all(
+      `SELECT a.label_id, b.label_id, COUNT(DISTINCT a.response_id)
+         FROM label_marks a JOIN label_marks b ON b.akey IN (${k}) AND b.response_id = a.response_id AND b.label_id > a.label_id
+        WHERE a.akey IN (${k}) AND a.label_id IN (${list}) AND b.label_id IN (${list}) AND ${scope.counts.sql.replace(/\b(run_id|level|domain)\b/g, 'a.$1')}
+        GROUP BY a.label_id, b.label_id`,
+      [...keys, ...keys, ...labelIds, ...labelIds, ...scope.counts.params],
+      true,
+    );
+  }
+
+  /** The responses the filter keeps, as conditions on the kept counts' run_id, level and domain. */
+  private scope(runIds: number[], levels?: string[], domains?: string[]): Scope {
+    const counts = [`run_id IN (${placeholders(runIds.length)})`];
+    const params: unknown[] = [...runIds];
     if (levels?.length) {
-      s.push(`level IN (${placeholders(levels.length)})`);
-      sp.push(...levels);
+      counts.push(`level IN (${placeholders(levels.length)})`);
+      params.push(...levels);
     }
     if (domains?.length) {
-      s.push(`domain IN (${placeholders(domains.length)})`);
-      sp.push(...domains);
+      counts.push(`domain IN (${placeholders(domains.length)})`);
+      params.push(...domains);
     }
-    const sql = `x.run_id IN (${placeholders(runIds.length)})${s.length ? ` AND x.sample_id IN (SELECT id FROM samples WHERE ${s.join(' AND ')})` : ''}`;
-    return {
-      sql,
-      params: [...runIds, ...sp],
-      samplesSql: s.map((c) => ` AND s.${c}`).join(''),
-      samplesParams: sp,
-    };
+    return { counts: { sql: counts.join(' AND '), params } };
   }
+}
+
+interface Scope {
+  counts: Sql;
 }
 
 /** The sentence for unbalanced reviews (see the header), naming the least and the most reviewed run. */

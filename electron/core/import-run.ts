@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { levelFromFileName, type Level, type Method } from '../../shared/types.ts';
+import { RunSampleCounts } from './compare.ts';
 import { CotscopeError } from './errors.ts';
 import { SkipLog, type ImportProgress } from './import-report.ts';
 import { sniffShape } from './records.ts';
@@ -105,6 +106,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
         .lastInsertRowid,
     );
     const nextRollout = loadRollouts(store, runId);
+    const counts = new RunSampleCounts(db, runId); // the compare matrix's per-question counts (migration 0004)
     const skip = (line: number, field: string | null, reason: string) => {
       skipped.add({ file, line, field, reason });
       insertSkip.run(importId, line, field, reason);
@@ -133,6 +135,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
           r.thinkEnd, r.answer, r.prediction, r.correct ? 1 : 0, r.formatOk ? 1 : 0, r.reward,
           r.fileCorrect === null ? null : r.fileCorrect ? 1 : 0, r.disagree ? 1 : 0, r.steps, r.stepCount).lastInsertRowid;
         insertFts.run(responseId, r.raw);
+        counts.add(r.sampleDbId, r.correct, r.prediction);
         if (r.disagree) disagreements++;
       }
       imported += batch.rows.length;
@@ -152,6 +155,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
         'empty',
       );
     }
+    counts.write();
     finishImport.run(format ?? 'generic', imported, skipped.count, importId);
   };
 

@@ -86,13 +86,14 @@ const SELECTIVE_COST = 10;
 /** Rows a page may check one by one against the full-text index (~40 µs each at 1M responses) before collecting. */
 const PROBE_STEPS = 2000;
 
-/**
- * The step a tag marks, for "where in the chain the first tagged step falls": its first step when it spans steps; a
- * character-span tag's step is the step holding the span's start (the last step starting at or before it; 0 before
- * the first). Tags of a time range or the whole response mark no step. Needs `tags t` and its response `x`.
- */
-export const FIRST_STEP_INDEX =
-  'COALESCE(t.step_start, (SELECT MAX(CAST(j.key AS INTEGER)) FROM json_each(x.steps) j WHERE j.value ->> 0 <= t.char_start), 0)';
+// "Where in the chain the first tagged step falls": review_marks.first_step (migration 0004) is the smallest step a
+// live tag marks — its first step when it spans steps; for a character span, the step holding the span's start (the
+// last step starting at or before it; 0 before the first). Tags of a time range or the whole response mark no step.
+// Its relative position is first_step / step_count: 0 is the first step, (n-1)/n the last.
+
+/** The consensus of verdict counts (yes, no, unclear as SQL expressions), as review_marks.cons computes it. */
+export const consensusOf = (yes: string, no: string, unclear: string) =>
+  `(CASE WHEN ${no} > 0 THEN 'no' WHEN ${unclear} > 0 THEN 'unclear' WHEN ${yes} > 0 THEN 'yes' ELSE 'unjudged' END)`;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const bool = (b: boolean) => (b ? 1 : 0);
@@ -123,6 +124,7 @@ export class ResponseList {
   private readonly labelIds;
   private readonly annotatorId;
   private readonly annotatorIds;
+  private readonly annotatorCount;
   private readonly rowsById;
   private readonly maxId;
   private readonly ftsHits;
@@ -133,6 +135,7 @@ export class ResponseList {
     this.runsByMethod = db.prepare('SELECT id FROM runs WHERE method IN (SELECT value FROM json_each(?))').pluck();
     this.labelIds = db.prepare('SELECT id FROM labels WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id').pluck();
     this.annotatorId = db.prepare('SELECT id FROM annotators WHERE name = ?').pluck();
+    this.annotatorCount = db.prepare('SELECT COUNT(*) FROM annotators').pluck();
     this.annotatorIds = db.prepare('SELECT id FROM annotators WHERE name IN (SELECT value FROM json_each(?)) ORDER BY id').pluck();
     this.maxId = db.prepare('SELECT MAX(id) FROM responses').pluck();
     this.ftsHits = db.prepare('SELECT COUNT(*) FROM responses_fts WHERE responses_fts MATCH ?').pluck();
@@ -196,63 +199,62 @@ export class ResponseList {
       conditions.push(`x.sample_id IN (SELECT id FROM samples WHERE domain IN (${placeholders(filter.domains.length)}))`);
       params.push(...filter.domains);
     }
-    // Whose work counts for labels, allLabels, consensus, reviewed and firstStep: `by` (default everyone). Names that
-    // match no annotator leave an empty set: their positive conditions match nothing, their negations everything.
-    const by = filter.by?.length ? (this.annotatorIds.all(JSON.stringify(filter.by.map((n) => n.trim()))) as number[]) : null;
-    const byAnd = (col: string): { sql: string; params: number[] } =>
-      by === null ? { sql: '', params: [] } : by.length === 0 ? { sql: ' AND 0', params: [] } : { sql: ` AND ${col} IN (${placeholders(by.length)})`, params: by };
+    // Whose work counts for labels, allLabels, consensus, reviewed and firstStep: `by`, default everyone. These read the
+    // review marks kept by migration 0004's triggers (one row per annotator and response reviewed, akey 0 for everyone).
+    const keys = filter.by?.length ? this.akeys(filter.by) : [0];
+    const one = keys.length === 1;
+    const akeyIn = keys.length ? `akey IN (${placeholders(keys.length)})` : '0';
     if (filter.labels?.length) {
       const ids = this.labelIds.all(JSON.stringify(filter.labels)) as number[];
       if (ids.length === 0) never();
-      else {
+      else if (!filter.by?.length) {
         // Answered by the partial index tags_label (label_id, response_id) WHERE deleted_at IS NULL alone.
-        const a = byAnd('annotator_id');
-        inIds(`SELECT response_id FROM tags WHERE label_id IN (${placeholders(ids.length)}) AND deleted_at IS NULL${a.sql}`, [...ids, ...a.params]);
+        inIds(`SELECT response_id FROM tags WHERE label_id IN (${placeholders(ids.length)}) AND deleted_at IS NULL`, ids);
+      } else {
+        inIds(`SELECT response_id FROM label_marks WHERE ${akeyIn} AND label_id IN (${placeholders(ids.length)})`, [...keys, ...ids]);
       }
     }
     if (filter.allLabels?.length) {
-      const keys = [...new Set(filter.allLabels)];
-      const ids = this.labelIds.all(JSON.stringify(keys)) as number[];
-      if (ids.length < keys.length) never();
-      else {
-        const a = byAnd('annotator_id');
-        for (const labelId of ids) inIds(`SELECT response_id FROM tags WHERE label_id = ? AND deleted_at IS NULL${a.sql}`, [labelId, ...a.params]);
-      }
+      const wanted = [...new Set(filter.allLabels)];
+      const ids = this.labelIds.all(JSON.stringify(wanted)) as number[];
+      if (ids.length < wanted.length) never();
+      else for (const labelId of ids) inIds(`SELECT response_id FROM label_marks WHERE ${akeyIn} AND label_id = ?`, [...keys, labelId]);
     }
     if (filter.consensus !== undefined) {
-      const a = byAnd('annotator_id');
-      const judged = `SELECT response_id FROM verdicts WHERE supports IS NOT NULL AND deleted_at IS NULL${a.sql}`;
-      // No if any chosen annotator says no; yes if every one that judged says yes; unclear otherwise.
-      const having = {
-        no: "SUM(supports = 'no') > 0",
-        yes: "SUM(supports <> 'yes') = 0",
-        unclear: "SUM(supports = 'no') = 0 AND SUM(supports = 'unclear') > 0",
-      } as const;
-      if (filter.consensus === 'unjudged') inIds(judged, a.params, true);
-      else inIds(`${judged} GROUP BY response_id HAVING ${having[filter.consensus]}`, a.params);
+      // No if any chosen annotator says no; yes if every one that judged says yes; unclear otherwise (CONSENSUS).
+      if (filter.consensus === 'unjudged') {
+        inIds(`SELECT response_id FROM review_marks WHERE ${akeyIn} AND yes + no + unclear > 0`, keys, true);
+      } else if (one) {
+        inIds('SELECT response_id FROM review_marks WHERE akey = ? AND cons = ?', [...keys, filter.consensus]);
+      } else {
+        inIds(
+          `SELECT response_id FROM review_marks WHERE ${akeyIn} GROUP BY response_id HAVING ${consensusOf('SUM(yes)', 'SUM(no)', 'SUM(unclear)')} = ?`,
+          [...keys, filter.consensus],
+        );
+      }
     }
     if (filter.reviewed !== undefined) {
-      const t = byAnd('annotator_id');
-      const v = byAnd('annotator_id');
-      inIds(
-        `SELECT response_id FROM tags WHERE deleted_at IS NULL${t.sql} UNION ` +
-          `SELECT response_id FROM verdicts WHERE (supports IS NOT NULL OR review_status = 'done') AND deleted_at IS NULL${v.sql}`,
-        [...t.params, ...v.params],
-        !filter.reviewed,
-      );
+      // A mark exists exactly while the annotator has a live tag or a judging or done verdict on the response.
+      inIds(`SELECT response_id FROM review_marks WHERE ${akeyIn}`, keys, !filter.reviewed);
     }
     if (filter.firstStep !== undefined) {
       const [from, to] = filter.firstStep;
-      const a = byAnd('t.annotator_id');
-      // The first tagged step's relative position: index / step count (see FIRST_STEP_INDEX). The last range (to = 1)
-      // is closed, so together the ten dashboard bins cover every position.
-      inIds(
-        `SELECT t.response_id FROM tags t JOIN responses x ON x.id = t.response_id
-          WHERE t.deleted_at IS NULL AND (t.step_start IS NOT NULL OR t.char_start IS NOT NULL) AND x.step_count > 0${a.sql}
-          GROUP BY t.response_id
-         HAVING MIN(${FIRST_STEP_INDEX}) * 1.0 / MAX(x.step_count) >= ?${to >= 1 ? '' : ` AND MIN(${FIRST_STEP_INDEX}) * 1.0 / MAX(x.step_count) < ?`}`,
-        [...a.params, from, ...(to >= 1 ? [] : [to])],
-      );
+      // The relative position first_step / step_count (see above). The last range (to = 1) is closed, so the
+      // ten dashboard bins together cover every position.
+      const range = (pos: string) => `${pos} >= ?${to >= 1 ? '' : ` AND ${pos} < ?`}`;
+      const bounds = to >= 1 ? [from] : [from, to];
+      if (one) {
+        inIds(
+          `SELECT response_id FROM review_marks WHERE akey = ? AND first_step IS NOT NULL AND step_count > 0 AND ${range('first_step * 1.0 / step_count')}`,
+          [...keys, ...bounds],
+        );
+      } else {
+        inIds(
+          `SELECT response_id FROM review_marks WHERE ${akeyIn} AND first_step IS NOT NULL AND step_count > 0
+            GROUP BY response_id HAVING ${range('MIN(first_step) * 1.0 / MAX(step_count)')}`,
+          [...keys, ...bounds],
+        );
+      }
     }
     const judge = me ?? -1;
     if (filter.verdict !== undefined) {
@@ -403,6 +405,16 @@ export class ResponseList {
     // Gathering, `+` keeps SQLite from walking an index for the order instead of starting from the filter's index.
     const plus = access === 'selective' && q.indexOrder ? '+' : '';
     return q.keys.map((k) => plus + k + dir).join(', ');
+  }
+
+  /**
+   * The review-mark keys of a set of annotator names: [0] (everyone together) when the names cover every annotator of
+   * the workspace, else their ids. Names that match no annotator are dropped; none left gives [], which matches no mark.
+   */
+  akeys(names: string[]): number[] {
+    const ids = this.annotatorIds.all(JSON.stringify(names.map((n) => n.trim()))) as number[];
+    if (ids.length > 0 && ids.length === this.annotatorCount.get()) return [0];
+    return ids;
   }
 
   /** About how many responses there are: ids only grow. */

@@ -63,7 +63,7 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
   const agreement = new Agreement(db);
   const adjudication = new Adjudication(db, annotator);
   const compare = new Compare(db);
-  const dashboards = new Dashboards(db);
+  const dashboards = new Dashboards(db, list);
 
   /**
    * While an import runs, its connection holds the workspace's write lock until it commits. A write here would wait
