@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ExportJob, ParsedInput } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import { checkDestination } from './export/output.ts';
-import { runExport, workspaceAnnotator } from './export/run.ts';
+import { runExport } from './export/run.ts';
 import { openStore, type Store } from './store.ts';
 
 export type StartExport = ParsedInput<'startExport'>;
@@ -25,7 +25,11 @@ interface Job {
 export class ExportJobs {
   private readonly jobs = new Map<string, Job>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** The service's current annotator: whose verdict and review status the filter means, recorded in the export. */
+    private readonly annotator: () => { id: number | null; name: string },
+  ) {}
 
   start(input: StartExport): ExportJob {
     // A typo in the path is an answer to this call, not a failed job a moment later.
@@ -91,7 +95,7 @@ export class ExportJobs {
       // Let start() answer first: the job's first batch runs after this call has returned.
       await new Promise((resolve) => setImmediate(resolve));
       jobStore = openStore(this.store.file, { create: false });
-      const me = workspaceAnnotator(this.store.db);
+      const me = this.annotator();
       const r = await runExport(jobStore.db, {
         format: input.format,
         out: input.out,

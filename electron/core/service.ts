@@ -59,7 +59,7 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
   const runs = new Runs(db);
   const datasets = new Datasets(db, settings);
   const jobs = new ImportJobs(store);
-  const exports = new ExportJobs(store);
+  const exports = new ExportJobs(store, () => ({ id: annotator.id(), name: annotator.name() }));
   const agreement = new Agreement(db);
   const adjudication = new Adjudication(db, annotator);
   const compare = new Compare(db);
