@@ -6,6 +6,7 @@ import { useWorkspace } from '../../stores/workspace.ts';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { AccuracyChart, CooccurrenceChart, FailureRatesChart, FirstStepChart, ProgressChart, QuadrantChart } from './charts.tsx';
 import { focusedDrill } from './ChartCard.tsx';
+import { AgreementPanel } from '../team/AgreementPanel.tsx';
 import './dashboard.css';
 
 type ListKey = 'levels' | 'runs' | 'annotators' | 'labels' | 'domains';
@@ -81,6 +82,7 @@ export function DashboardView() {
             <CooccurrenceChart data={data} />
             <FirstStepChart data={data} />
             <ProgressChart data={data} />
+            <AgreementPanel annotators={filter.annotators} />
           </>
         )}
       </div>

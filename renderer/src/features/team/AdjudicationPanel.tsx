@@ -195,10 +195,10 @@ export function AdjudicationPanel({ kase, response }: { kase: AdjudicationCase; 
   return (
     <div className="adj" data-testid="adjudication" data-response-id={kase.responseId} data-resolved={kase.resolved ? '1' : '0'}>
       <div className="adj-head">
-        <h3>
+        <strong className="adj-title">
           {response.run.name} · {response.sample.level} · {response.sample.sampleId}
           {response.rollout > 0 ? ` · rollout ${response.rollout}` : ''}
-        </h3>
+        </strong>
         {kase.resolved ? (
           <Badge tone="ok" testId="adj-resolved">
             resolved
