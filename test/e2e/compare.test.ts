@@ -98,11 +98,32 @@ describe('compare in Chromium', () => {
     expect(saved.mine?.supports).toBe('no');
     const other = await api<ResponseDetail>('getResponse', { id: rlCell.responseIds[0] });
     expect(other.tags).toEqual([]);
+    await page.screenshot({ path: path.join(shotDir(), 'compare.png') });
+
+    // "overlooked-cue only in sft" now finds this question: the walk re-reads after a tag.
+    await page.getByTestId('compare-only-label').selectOption('overlooked-cue');
+    await page.getByTestId('compare-only-run').selectOption('sft');
+    const only = await api<CompareQuestionPage>('listCompareQuestions', {
+      filter: { runs: ['rl-grpo', 'sft'], outcome: pick, labelOnly: { label: 'overlooked-cue', run: 'sft' } },
+    });
+    expect(only.rows.map((q) => q.sampleKey)).toEqual([question.sampleKey]);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(page.url()).toMatch(/only=overlooked-cue%40sft|only=overlooked-cue@sft/);
+
+    // Undo works in the column as in the workbench: first the verdict, then the tag.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => sft.getByTestId('verdict-no').getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => sft.getByTestId('tag').count()).toBe(0);
+    expect((await api<ResponseDetail>('getResponse', { id: sftCell.responseIds[0] })).tags).toEqual([]);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => sft.getByTestId('tag').count()).toBe(1);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => sft.getByTestId('verdict-no').getAttribute('aria-pressed')).toBe('true');
 
     // `l` gives the keys to the next column (wrapping round to RL).
     await page.keyboard.press('l');
     await expect.poll(() => rl.getAttribute('data-focused')).toBe('true');
-    await page.screenshot({ path: path.join(shotDir(), 'compare.png') });
 
     // The workbench shows the tag on that response.
     await page.goto(`${ctx.served.url}#/r/${sftCell.responseIds[0]}`);

@@ -35,14 +35,15 @@ async function api<T>(method: string, body: unknown): Promise<T> {
 /** Two annotators review part of each run: labels on steps, and verdicts (right answers with unsupported reasoning too). */
 async function seedReviews(): Promise<void> {
   const labels = (await api<Label[]>('listLabels', {})).map((l) => l.key);
-  const plan: { annotator: string; runs: string[]; take: number }[] = [
-    { annotator: 'ana', runs: ['rl-grpo', 'sft'], take: 9 },
-    { annotator: 'kim', runs: ['rl-grpo'], take: 5 },
+  // ana reviews 12 of rl-grpo, 9 of sft and nothing of rl-grpo-k4 (an imbalance the progress chart must name).
+  const plan: { annotator: string; runs: [string, number][] }[] = [
+    { annotator: 'ana', runs: [['rl-grpo', 12], ['sft', 9]] },
+    { annotator: 'kim', runs: [['rl-grpo', 5]] },
   ];
   for (const p of plan) {
     await api('setAnnotator', { name: p.annotator });
-    for (const run of p.runs) {
-      const page = await api<ResponsePage>('listResponses', { filter: { runs: [run] }, limit: p.take });
+    for (const [run, take] of p.runs) {
+      const page = await api<ResponsePage>('listResponses', { filter: { runs: [run] }, limit: take });
       for (const [i, r] of page.rows.entries()) {
         const a = labels[(i * 3 + run.length) % 4];
         const b = labels[(i + 1) % 3];
@@ -77,8 +78,9 @@ describe('the dashboards in Chromium', () => {
     await bar.hover();
     await expect.poll(() => page.getByTestId('chart-tip').innerText()).toContain(`${sftL1.correct} of ${sftL1.responses}`);
     expect(await bar.getAttribute('aria-label')).toContain('sft · L1');
-    // The progress chart says whether reviews are balanced across runs (kim reviewed only rl-grpo).
-    expect(await page.getByTestId('imbalance').innerText()).toBe(dash.progress.imbalance ?? 'Reviews are spread evenly enough across the runs.');
+    // The progress chart says that reviews are unbalanced across runs (nobody looked at rl-grpo-k4).
+    expect(dash.progress.imbalance).toMatch(/rl-grpo-k4/);
+    expect(await page.getByTestId('imbalance').innerText()).toBe(dash.progress.imbalance);
     await page.screenshot({ path: path.join(shotDir(), 'dashboard.png'), fullPage: false });
 
     // Click: the library lists exactly the responses of that bar.
@@ -110,6 +112,23 @@ describe('the dashboards in Chromium', () => {
     await page.getByTestId('drill-chip-remove-consensus').click();
     await expect.poll(() => chip.count()).toBe(0);
     expect(page.url()).not.toMatch(/consensus=/);
+
+    // Where the first tagged step falls: the bin's responses, through the URL's `first=` and `by=` round trip.
+    await page.goto(`${ctx.served.url}#/dashboard`);
+    const bin = dash.firstStep.filter((b) => b.count > 0).sort((a, b) => b.count - a.count)[0];
+    await page.getByTestId(`bar-first-${bin.run}-${bin.from}`).click();
+    await expect.poll(() => page.getByTestId('list-total').innerText()).toMatch(new RegExp(`^${bin.count}\\b`));
+    expect(await page.getByTestId('drill-chip-firstStep').count()).toBe(1);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('list-total').innerText()).toMatch(new RegExp(`^${bin.count}\\b`));
+
+    // Progress: kim's reviews of rl-grpo.
+    await page.goto(`${ctx.served.url}#/dashboard`);
+    const kim = dash.progress.cells.find((c) => c.annotator === 'kim' && c.run === 'rl-grpo')!;
+    expect(kim.reviewed).toBe(5);
+    await page.getByTestId('bar-progress-kim-rl-grpo').click();
+    await expect.poll(() => page.getByTestId('list-total').innerText()).toMatch(new RegExp(`^${kim.reviewed}\\b`));
+    expect(await page.getByTestId('drill-chip-by').innerText()).toContain('kim');
     await page.close();
   }, 120_000);
 

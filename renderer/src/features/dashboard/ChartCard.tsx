@@ -79,7 +79,7 @@ export function ChartCard({
       <div className="chart-body">
         <div className="chart-svg-box" ref={box} onMouseLeave={() => setTip(null)}>
           <TipContext.Provider value={tipApi}>
-            <svg ref={svg} className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`chart-svg-title-${id}`}>
+            <svg ref={svg} className="chart" viewBox={`0 0 ${width} ${height}`} style={{ maxWidth: width }} role="img" aria-labelledby={`chart-svg-title-${id}`}>
               <title id={`chart-svg-title-${id}`}>{title}</title>
               {children}
             </svg>

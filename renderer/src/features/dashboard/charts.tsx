@@ -143,7 +143,10 @@ export function FailureRatesChart({ data }: { data: Dashboard }) {
   const levelsPresent = [...new Set(data.failureRates.map((c) => c.level as string))].sort(byLevel);
   const [level, setLevel] = useState<string>('all');
   const shown = levelsPresent.includes(level) ? level : (levelsPresent[levelsPresent.length - 1] ?? 'all');
-  const cells = data.failureRates.filter((c) => c.level === shown);
+  const atLevel = data.failureRates.filter((c) => c.level === shown);
+  // A run nobody reviewed has no rates to show: it is named in the subtitle instead of drawn as empty rows.
+  const unreviewed = [...new Set(atLevel.map((c) => c.run))].filter((r) => !atLevel.some((c) => c.run === r && c.reviewed > 0));
+  const cells = atLevel.filter((c) => !unreviewed.includes(c.run));
   const runs = [...new Set(cells.map((c) => c.run))];
   const keys = [...new Set(cells.map((c) => c.label))];
   const full = (k: string) => labels.find((l) => l.key === k)?.name ?? k;
@@ -166,6 +169,7 @@ export function FailureRatesChart({ data }: { data: Dashboard }) {
         <>
           share of reviewed responses carrying each label · whiskers: 95% Wilson interval · reviewed:{' '}
           {runs.map((r) => `${r} ${reviewed(r)}`).join(', ') || 'none'}
+          {unreviewed.length > 0 && ` · nothing reviewed in ${unreviewed.join(', ')}`}
         </>
       }
       width={W}
@@ -392,7 +396,7 @@ export function ProgressChart({ data }: { data: Dashboard }) {
       id="progress"
       title="Annotation progress"
       subtitle={
-        <span data-testid="imbalance">{data.progress.imbalance ?? 'Reviews are spread evenly enough across the runs.'}</span>
+        <span data-testid="imbalance">{data.progress.imbalance ?? 'No imbalance of reviews across the runs is flagged.'}</span>
       }
       width={W}
       height={H}
