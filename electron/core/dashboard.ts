@@ -17,7 +17,8 @@
 //   first step    the first tagged step's index (a step tag's first step; a span tag's step is the step holding its
 //                 start; time and whole-response tags mark none) divided by the chain's step count: 0 is the first
 //                 step, (n-1)/n the last. Ten bins [k/10, (k+1)/10), the last one closed. Tags of any label count.
-//   progress      per annotator × run: responses that annotator reviewed / the run's responses (in the filter).
+//   progress      per annotator × run: responses that annotator reviewed / the run's responses (in the filter); a
+//                 row for each chosen annotator, else for everyone who reviewed anything (0 in the runs shown too).
 //   imbalance     reported when, among the runs shown, one run's share of responses reviewed by A is below half of
 //                 another's (and that other has at least IMBALANCE_MIN_REVIEWED reviews). Its interval is then
 //                 about √2 wider or more, and a rate compared across such runs mostly compares who looked where.
