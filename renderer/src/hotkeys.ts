@@ -20,6 +20,7 @@ export type ActionId =
   | 'listTop'
   | 'listBottom'
   | 'listSearch'
+  | 'listExport'
   // workbench: steps and selection
   | 'stepDown'
   | 'stepUp'
@@ -99,6 +100,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'listTop', keys: ['home'], scope: 'library', group: 'Library', description: 'First row' },
   { id: 'listBottom', keys: ['end'], scope: 'library', group: 'Library', description: 'Last row' },
   { id: 'listSearch', keys: ['/'], scope: 'library', group: 'Library', description: 'Focus the search box' },
+  { id: 'listExport', keys: ['shift+e'], scope: 'library', group: 'Library', description: 'Export the listed responses (jsonl, csv, parquet, hf, prm, pairs)' },
 
   { id: 'stepDown', keys: ['j', 'arrowdown'], scope: 'workbench', group: 'Steps & selection', description: 'Step cursor down (click a step)' },
   { id: 'stepUp', keys: ['k', 'arrowup'], scope: 'workbench', group: 'Steps & selection', description: 'Step cursor up' },

@@ -5,6 +5,8 @@ import { listKey, useFilters } from '../../stores/filters.ts';
 import { rowAt, useList } from '../../stores/list.ts';
 import { useRoute } from '../../stores/route.ts';
 import { useWorkbench } from '../../stores/workbench.ts';
+import { ExportDialog } from '../export/ExportDialog.tsx';
+import { useExports } from '../export/exports-store.ts';
 import { FilterPanel } from './FilterPanel.tsx';
 import { ResponseList } from './ResponseList.tsx';
 
@@ -19,6 +21,7 @@ export function LibraryView() {
   const loading = useList((s) => s.loading.size > 0);
   const filter = useFilters((s) => s.filter);
   const searchRef = useRef<HTMLInputElement>(null);
+  const exporting = useExports((s) => s.open);
 
   // First visit, or the filter changed while away: load. Coming back after annotating: refresh what is held.
   useEffect(() => {
@@ -40,6 +43,7 @@ export function LibraryView() {
       open(row, cursor);
     },
     listSearch: () => searchRef.current?.focus(),
+    listExport: () => useExports.getState().show(),
   });
 
   return (
@@ -53,12 +57,16 @@ export function LibraryView() {
           {filter.text && <span className="muted small">matching “{filter.text}”</span>}
           {loading && <span className="spinner" aria-label="loading" />}
           <span className="header-spacer" />
+          <button className="btn btn-small" onClick={() => useExports.getState().show()} disabled={total === 0} data-testid="library-export" title="Export this list (jsonl, csv, parquet, hf, prm, pairs)">
+            Export…
+          </button>
           <span className="muted small">
             <kbd className="kbd">J</kbd>/<kbd className="kbd">K</kbd> move · <kbd className="kbd">Enter</kbd> open · <kbd className="kbd">?</kbd> all hotkeys
           </span>
         </div>
         <ResponseList onOpen={open} />
       </section>
+      {exporting && <ExportDialog />}
     </div>
   );
 }
