@@ -1,35 +1,16 @@
 // Compare in Chromium against `cotscope serve` on the demo workspace: the outcome matrix of rl-grpo and sft equals
 // the service's, a cell drills down to its questions (walked with f / b), and a tag made in the SFT column is saved
 // for that response (and shows in the workbench).
-import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { CompareMatrix, CompareQuestionPage, Outcome, ResponseDetail } from '../../shared/api.ts';
-import { REPO, demoInChromium } from './harness.ts';
-
-const shotDir = () => (process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs') : ctx.served.dir);
+import { callApi, demoInChromium, openPage, screenshotPath } from './harness.ts';
 
 const ctx = demoInChromium();
+const VIEWPORT = { width: 1440, height: 900 };
 const OUTCOMES: Outcome[] = ['both_right', 'only_a', 'only_b', 'both_wrong'];
 
-async function newPage(): Promise<Page> {
-  const page = await ctx.browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => {
-    throw e;
-  });
-  return page;
-}
-
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const r = await fetch(`${ctx.served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-cotscope-token': ctx.served.token },
-    body: JSON.stringify(body),
-  });
-  const j = (await r.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!j.ok) throw new Error(`${method}: ${j.error?.message}`);
-  return j.value;
-}
+const newPage = () => openPage(ctx.browser, VIEWPORT);
+const api = <T>(method: string, input: unknown) => callApi<T>(ctx.served, method, input);
 
 describe('compare in Chromium', () => {
   it('opens rl-grpo vs sft by default, shows the service’s matrix, drills from a cell to its questions, and tags in the SFT column', async () => {
@@ -98,7 +79,7 @@ describe('compare in Chromium', () => {
     expect(saved.mine?.supports).toBe('no');
     const other = await api<ResponseDetail>('getResponse', { id: rlCell.responseIds[0] });
     expect(other.tags).toEqual([]);
-    await page.screenshot({ path: path.join(shotDir(), 'compare.png') });
+    await page.screenshot({ path: screenshotPath(ctx.served, 'compare.png') });
 
     // "overlooked-cue only in sft" now finds this question: the walk re-reads after a tag.
     await page.getByTestId('compare-only-label').selectOption('overlooked-cue');

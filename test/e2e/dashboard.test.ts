@@ -3,34 +3,15 @@
 // responses it counts (the library's total equals the bar's count), the filter lives in the URL, and a chart
 // downloads as a standalone SVG and as a PNG.
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, Label, ResponsePage } from '../../shared/api.ts';
-import { REPO, demoInChromium } from './harness.ts';
-
-const shotDir = () => (process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs') : ctx.served.dir);
+import { callApi, demoInChromium, openPage, screenshotPath } from './harness.ts';
 
 const ctx = demoInChromium();
+const VIEWPORT = { width: 1440, height: 1000 };
 
-async function newPage(): Promise<Page> {
-  const page = await ctx.browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on('pageerror', (e) => {
-    throw e;
-  });
-  return page;
-}
-
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const r = await fetch(`${ctx.served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-cotscope-token': ctx.served.token },
-    body: JSON.stringify(body),
-  });
-  const j = (await r.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!j.ok) throw new Error(`${method}: ${j.error?.message}`);
-  return j.value;
-}
+const newPage = () => openPage(ctx.browser, VIEWPORT);
+const api = <T>(method: string, input: unknown) => callApi<T>(ctx.served, method, input);
 
 /** Two annotators review part of each run: labels on steps, and verdicts (right answers with unsupported reasoning too). */
 async function seedReviews(): Promise<void> {
@@ -81,7 +62,7 @@ describe('the dashboards in Chromium', () => {
     // The progress chart says that reviews are unbalanced across runs (nobody looked at rl-grpo-k4).
     expect(dash.progress.imbalance).toMatch(/rl-grpo-k4/);
     expect(await page.getByTestId('imbalance').innerText()).toBe(dash.progress.imbalance);
-    await page.screenshot({ path: path.join(shotDir(), 'dashboard.png'), fullPage: false });
+    await page.screenshot({ path: screenshotPath(ctx.served, 'dashboard.png'), fullPage: false });
 
     // Click: the library lists exactly the responses of that bar.
     await bar.click();

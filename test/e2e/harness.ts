@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -88,4 +88,30 @@ export function demoInChromium(): { served: Served; browser: Browser } {
     if (ctx.served) fs.rmSync(ctx.served.dir, { recursive: true, force: true });
   });
   return ctx;
+}
+
+/** A page of the given size on which any uncaught error in the app fails the test. */
+export async function openPage(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  return page;
+}
+
+/** Calls a method of the served API (as the renderer does) and returns its value; an error envelope throws its message. */
+export async function callApi<T>(served: Served, method: string, input: unknown): Promise<T> {
+  const r = await fetch(`${served.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-cotscope-token': served.token },
+    body: JSON.stringify(input),
+  });
+  const j = (await r.json()) as { ok: true; value: T } | { ok: false; error: { message: string } };
+  if (!j.ok) throw new Error(j.error.message);
+  return j.value;
+}
+
+/** Where a screenshot goes: docs/ (the README shows them) when UPDATE_SCREENSHOTS=1, else beside the test's workspace. */
+export function screenshotPath(served: Served, name: string): string {
+  return path.join(process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs') : served.dir, name);
 }

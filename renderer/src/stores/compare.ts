@@ -138,11 +138,13 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
     });
   }
 
-  async function fetchQuestions(c: CompareChoice): Promise<{ rows: CompareQuestion[]; total: number }> {
-    const filter = compareFilter(c);
-    if (!filter) return { rows: [], total: 0 };
-    const page = await call('listCompareQuestions', { filter, offset: 0, limit: WALK_LIMIT });
-    return { rows: page.rows, total: page.total };
+  /** The matrix of the first two runs and the questions of the walk, for a choice of two or more runs. */
+  async function fetchWalk(c: CompareChoice): Promise<{ matrix: CompareMatrix; rows: CompareQuestion[]; total: number }> {
+    const [matrix, page] = await Promise.all([
+      call('compareMatrix', { runs: [c.runs[0], c.runs[1]], levels: c.levels.length ? c.levels : undefined, domains: c.domains.length ? c.domains : undefined }),
+      call('listCompareQuestions', { filter: compareFilter(c) as CompareFilter, offset: 0, limit: WALK_LIMIT }),
+    ]);
+    return { matrix, rows: page.rows, total: page.total };
   }
 
   return {
@@ -200,10 +202,7 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
       }
       set({ loading: true, error: null });
       try {
-        const [matrix, page] = await Promise.all([
-          call('compareMatrix', { runs: [choice.runs[0], choice.runs[1]], levels: choice.levels.length ? choice.levels : undefined, domains: choice.domains.length ? choice.domains : undefined }),
-          fetchQuestions(choice),
-        ]);
+        const { matrix, ...page } = await fetchWalk(choice);
         if (my !== seq) return;
         const keep = page.rows.some((q) => q.sampleKey === get().sample);
         set({
@@ -226,10 +225,7 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
       if (choice.runs.length < 2) return;
       const my = ++seq;
       try {
-        const [matrix, page] = await Promise.all([
-          call('compareMatrix', { runs: [choice.runs[0], choice.runs[1]], levels: choice.levels.length ? choice.levels : undefined, domains: choice.domains.length ? choice.domains : undefined }),
-          fetchQuestions(choice),
-        ]);
+        const { matrix, ...page } = await fetchWalk(choice);
         if (my !== seq) return;
         // The question shown stays on screen even when a tag just took it out of the filter.
         const cur = get().questions.find((q) => q.sampleKey === get().sample);

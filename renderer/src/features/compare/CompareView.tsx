@@ -11,6 +11,7 @@ import { useDashboard } from '../../stores/dashboard.ts';
 import { useUi } from '../../stores/ui.ts';
 import { columnWorkbench, useWb, WorkbenchContext } from '../../stores/workbench.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { ChipToggles } from '../../ui/ChipToggles.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { annotateHandlers, clearSelection } from '../workbench/annotate.tsx';
 import { LabelPalette } from '../workbench/LabelPalette.tsx';
@@ -67,26 +68,12 @@ function CompareBar() {
       </div>
       <div className="cmp-bar-group" role="group" aria-label="Levels">
         <span className="field-label">Level</span>
-        <div className="chips">
-          {LEVELS.map((l) => (
-            <label key={l} className={`chip${levels.includes(l) ? ' on' : ''}`}>
-              <input type="checkbox" checked={levels.includes(l)} onChange={() => c().choose({ levels: toggle(levels, l), cell: null })} data-testid={`compare-level-${l}`} />
-              {l}
-            </label>
-          ))}
-        </div>
+        <ChipToggles options={LEVELS} chosen={levels} onToggle={(l) => c().choose({ levels: toggle(levels, l), cell: null })} testId="compare-level" />
       </div>
       {domainList.length > 0 && (
         <div className="cmp-bar-group" role="group" aria-label="L3 domains">
           <span className="field-label">Domain</span>
-          <div className="chips">
-            {domainList.map((d) => (
-              <label key={d} className={`chip${domains.includes(d) ? ' on' : ''}`}>
-                <input type="checkbox" checked={domains.includes(d)} onChange={() => c().choose({ domains: toggle(domains, d), cell: null })} data-testid={`compare-domain-${d}`} />
-                {d}
-              </label>
-            ))}
-          </div>
+          <ChipToggles options={domainList} chosen={domains} onToggle={(d) => c().choose({ domains: toggle(domains, d), cell: null })} testId="compare-domain" />
         </div>
       )}
       <div className="cmp-bar-group" role="group" aria-label="Audit filters">

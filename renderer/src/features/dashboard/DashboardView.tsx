@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useHotkeys } from '../../hotkeys.ts';
 import { useDashboard } from '../../stores/dashboard.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { ChipToggles } from '../../ui/ChipToggles.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { AccuracyChart, CooccurrenceChart, FailureRatesChart, FirstStepChart, ProgressChart, QuadrantChart } from './charts.tsx';
 import { focusedDrill } from './ChartCard.tsx';
@@ -18,14 +19,7 @@ function Picker({ title, k, options, text }: { title: string; k: ListKey; option
   return (
     <div className="cmp-bar-group" role="group" aria-label={title}>
       <span className="field-label">{title}</span>
-      <div className="chips">
-        {options.map((o) => (
-          <label key={o} className={`chip${chosen.includes(o) ? ' on' : ''}`}>
-            <input type="checkbox" checked={chosen.includes(o)} onChange={() => useDashboard.getState().toggle(k, o)} data-testid={`dash-${k}-${o}`} />
-            {text ? text(o) : o}
-          </label>
-        ))}
-      </div>
+      <ChipToggles options={options} chosen={chosen} onToggle={(o) => useDashboard.getState().toggle(k, o)} testId={`dash-${k}`} text={text} />
     </div>
   );
 }

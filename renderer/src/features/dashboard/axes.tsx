@@ -11,43 +11,39 @@ export function runColour(runs: readonly string[], run: string): string {
 
 export const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 
-export function LeftAxis({ scale, x, format, label, ticks = 5 }: { scale: ScaleLinear<number, number>; x: number; format: (v: number) => string; label?: string; ticks?: number }) {
-  const [y0, y1] = scale.range();
+/** A value axis: the line, d3's ticks and their labels, and a title; on the left of a chart or under it. */
+export function Axis({
+  scale,
+  at,
+  side,
+  format,
+  label,
+  ticks = 5,
+}: {
+  scale: ScaleLinear<number, number>;
+  /** x of a left axis, y of a bottom one. */
+  at: number;
+  side: 'left' | 'bottom';
+  format: (v: number) => string;
+  label?: string;
+  ticks?: number;
+}) {
+  const [r0, r1] = scale.range();
+  const left = side === 'left';
+  const mid = (r0 + r1) / 2;
   return (
     <g className="axis">
-      <line x1={x} x2={x} y1={y0} y2={y1} className="axis-line" />
+      {left ? <line x1={at} x2={at} y1={r0} y2={r1} className="axis-line" /> : <line x1={r0} x2={r1} y1={at} y2={at} className="axis-line" />}
       {scale.ticks(ticks).map((t) => (
-        <g key={t} transform={`translate(${x},${scale(t)})`}>
-          <line x2={-4} className="axis-line" />
-          <text x={-7} dy="0.32em" textAnchor="end" className="axis-text">
+        <g key={t} transform={left ? `translate(${at},${scale(t)})` : `translate(${scale(t)},${at})`}>
+          <line x2={left ? -4 : 0} y2={left ? 0 : 4} className="axis-line" />
+          <text x={left ? -7 : 0} y={left ? 0 : 15} dy={left ? '0.32em' : undefined} textAnchor={left ? 'end' : 'middle'} className="axis-text">
             {format(t)}
           </text>
         </g>
       ))}
       {label && (
-        <text transform={`translate(${x - 42},${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle" className="axis-title">
-          {label}
-        </text>
-      )}
-    </g>
-  );
-}
-
-export function BottomAxis({ scale, y, format, label, ticks = 5 }: { scale: ScaleLinear<number, number>; y: number; format: (v: number) => string; label?: string; ticks?: number }) {
-  const [x0, x1] = scale.range();
-  return (
-    <g className="axis">
-      <line x1={x0} x2={x1} y1={y} y2={y} className="axis-line" />
-      {scale.ticks(ticks).map((t) => (
-        <g key={t} transform={`translate(${scale(t)},${y})`}>
-          <line y2={4} className="axis-line" />
-          <text y={15} textAnchor="middle" className="axis-text">
-            {format(t)}
-          </text>
-        </g>
-      ))}
-      {label && (
-        <text x={(x0 + x1) / 2} y={y + 32} textAnchor="middle" className="axis-title">
+        <text transform={left ? `translate(${at - 42},${mid}) rotate(-90)` : `translate(${mid},${at + 32})`} textAnchor="middle" className="axis-title">
           {label}
         </text>
       )}

@@ -5,7 +5,7 @@ import { interpolateBlues, max, scaleBand, scaleLinear, scaleSequential } from '
 import type { AccuracyCell, Dashboard, FailureRateCell, QuadrantCell, ResponseFilter } from '../../../../shared/api.ts';
 import { useDashboard } from '../../stores/dashboard.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
-import { BandLabels, BottomAxis, Legend, LeftAxis, pct, runColour } from './axes.tsx';
+import { Axis, BandLabels, Legend, pct, runColour } from './axes.tsx';
 import { ChartCard, Mark } from './ChartCard.tsx';
 
 const LEVEL_ORDER = ['L1', 'L2', 'L3', 'train', 'all'];
@@ -104,7 +104,7 @@ export function AccuracyChart({ data }: { data: Dashboard }) {
       wide
       aside={<AccuracyTable cells={cells} runs={runs} levels={levels} />}
     >
-      <LeftAxis scale={y} x={m.left} format={(v) => pct(v, 0)} label="accuracy" />
+      <Axis side="left" scale={y} at={m.left} format={(v) => pct(v, 0)} label="accuracy" />
       <BandLabels scale={x} at={H - m.bottom} side="bottom" text={levelText} />
       <Legend runs={runs} colourOf={colour} x={m.left} y={14} />
       {cells.map((c) => {
@@ -184,7 +184,7 @@ export function FailureRatesChart({ data }: { data: Dashboard }) {
         </select>
       }
     >
-      <BottomAxis scale={x} y={H - m.bottom} format={(v) => pct(v, 0)} label="share of reviewed responses" />
+      <Axis side="bottom" scale={x} at={H - m.bottom} format={(v) => pct(v, 0)} label="share of reviewed responses" />
       <BandLabels scale={yb} at={m.left} side="left" text={name} />
       <Legend runs={runs} colourOf={colour} x={m.left} y={12} />
       {cells.map((c: FailureRateCell) => {
@@ -352,7 +352,7 @@ export function FirstStepChart({ data }: { data: Dashboard }) {
   const toOf = (k: string) => bins.find((b) => `${b.from}` === k)?.to ?? 1;
   return (
     <ChartCard id="first-step" title="Where the first tagged step falls" subtitle="relative position of each response's first tagged step in its chain (0% = first step, 100% = last)" width={W} height={H}>
-      <LeftAxis scale={y} x={m.left} format={(v) => (Number.isInteger(v) ? String(v) : '')} label="responses" />
+      <Axis side="left" scale={y} at={m.left} format={(v) => (Number.isInteger(v) ? String(v) : '')} label="responses" />
       <BandLabels scale={x} at={H - m.bottom} side="bottom" text={(k) => binText(Number(k), toOf(k))} />
       <text x={(m.left + W - m.right) / 2} y={H - 8} textAnchor="middle" className="axis-title">
         position in the chain
@@ -401,7 +401,7 @@ export function ProgressChart({ data }: { data: Dashboard }) {
       width={W}
       height={H}
     >
-      <BottomAxis scale={x} y={H - m.bottom} format={(v) => pct(v, 0)} label="share of the run's responses reviewed" />
+      <Axis side="bottom" scale={x} at={H - m.bottom} format={(v) => pct(v, 0)} label="share of the run's responses reviewed" />
       <BandLabels scale={yb} at={m.left} side="left" />
       <Legend runs={runs} colourOf={colour} x={m.left} y={12} />
       {cells.map((c) => {

@@ -3,6 +3,7 @@ import type { Level, Method, ResponseFilter } from '../../../../shared/api.ts';
 import { activeFilterCount, useFilters } from '../../stores/filters.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { Swatch } from '../../ui/Badge.tsx';
+import { ChipToggles } from '../../ui/ChipToggles.tsx';
 
 const LEVELS: Level[] = ['L1', 'L2', 'L3', 'train'];
 const METHODS: Method[] = ['rl', 'sft', 'base', 'other'];
@@ -132,26 +133,12 @@ export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInpu
 
       <fieldset className="field">
         <legend className="field-label">Level</legend>
-        <div className="chips">
-          {LEVELS.map((l) => (
-            <label key={l} className={`chip${filter.levels?.includes(l) ? ' on' : ''}`}>
-              <input type="checkbox" checked={!!filter.levels?.includes(l)} onChange={() => set({ levels: toggle(filter.levels, l) })} data-testid={`filter-level-${l}`} />
-              {l}
-            </label>
-          ))}
-        </div>
+        <ChipToggles options={LEVELS} chosen={filter.levels} onToggle={(l) => set({ levels: toggle(filter.levels, l) })} testId="filter-level" />
       </fieldset>
 
       <fieldset className="field">
         <legend className="field-label">Method</legend>
-        <div className="chips">
-          {METHODS.map((m) => (
-            <label key={m} className={`chip${filter.methods?.includes(m) ? ' on' : ''}`}>
-              <input type="checkbox" checked={!!filter.methods?.includes(m)} onChange={() => set({ methods: toggle(filter.methods, m) })} data-testid={`filter-method-${m}`} />
-              {m.toUpperCase()}
-            </label>
-          ))}
-        </div>
+        <ChipToggles options={METHODS} chosen={filter.methods} onToggle={(m) => set({ methods: toggle(filter.methods, m) })} testId="filter-method" text={(m) => m.toUpperCase()} />
       </fieldset>
 
       <fieldset className="field">
