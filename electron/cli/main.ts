@@ -1,6 +1,6 @@
 // The `cotscope` command: the workspace store, headless, for pipelines.
 import fs from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { LEVELS, METHODS, type Level, type Method } from '../../shared/types.ts';
 import { buildDemo } from '../core/demo.ts';
@@ -14,7 +14,8 @@ import { formatSkip, type ImportProgress, type SkipLog } from '../core/import-re
 import { ImportRefused, importRun } from '../core/import-run.ts';
 import { importTags } from '../core/import-tags.ts';
 import { exportPack, importPack } from '../core/pack.ts';
-import { computeStats, formatStats } from '../core/stats.ts';
+import { Compare, formatMatrix } from '../core/compare.ts';
+import { computeLabelStats, computeStats, formatLabelStats, formatStats } from '../core/stats.ts';
 import { openStore, type Store } from '../core/store.ts';
 import { VERSION } from '../core/version.ts';
 import { startServer } from '../server/server.ts';
@@ -178,10 +179,29 @@ export function buildProgram(): Command {
     .command('stats')
     .description('samples per level; per run and level: responses, accuracy, format errors, score disagreements')
     .option('--json', 'print JSON: {"samples":{…},"runs":[{"name","method","levels":{…}}]}')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .option('--labels', 'failure-mode rates instead: per run and level, reviewed responses and each label\'s count, rate and 95% interval')
+    .action(async (opts: { json?: boolean; labels?: boolean }, cmd: Command) => {
       await withStore(cmd, (store) => {
+        if (opts.labels) {
+          const rates = computeLabelStats(store);
+          out(opts.json ? JSON.stringify(rates) : formatLabelStats(rates));
+          return;
+        }
         const stats = computeStats(store);
         out(opts.json ? JSON.stringify(stats) : formatStats(stats));
+      });
+    });
+
+  program
+    .command('compare')
+    .description('outcome matrix of two runs over the questions both answered: both right, only A, only B, both wrong, per level')
+    .requiredOption('--runs <A,B>', 'the two runs, by name', parseRunPair)
+    .option('--levels <levels>', 'only these levels, e.g. L1,L3', (v: string) => v.split(',').map((l) => parseLevel(l.trim())))
+    .option('--json', 'print JSON: {"pair":["A","B"],"levels":{"L1":{"both_right","only_a","only_b","both_wrong"},…,"all":{…}}}')
+    .action(async (opts: { runs: [string, string]; levels?: Level[]; json?: boolean }, cmd: Command) => {
+      await withStore(cmd, (store) => {
+        const matrix = new Compare(store.db).matrix({ runs: opts.runs, levels: opts.levels });
+        out(opts.json ? JSON.stringify(matrix) : formatMatrix(matrix));
       });
     });
 
@@ -367,6 +387,12 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+function parseRunPair(v: string): [string, string] {
+  const names = v.split(',').map((n) => n.trim());
+  if (names.length !== 2 || names.some((n) => !n)) throw new InvalidArgumentError('expected two run names, A,B');
+  return names as [string, string];
 }
 
 function parsePort(v: string): number {

@@ -334,3 +334,17 @@ export function disagree(figures: (RunOnSample | undefined)[]): boolean {
 }
 
 export { LETTERS };
+
+/** The matrix as a plain-text table: one line per level, then all. */
+export function formatMatrix(m: CompareMatrix): string {
+  const [a, b] = m.pair;
+  const header = ['level', 'both right', `only ${a}`, `only ${b}`, 'both wrong', 'questions'];
+  const table = [header];
+  for (const [level, c] of Object.entries(m.levels)) {
+    const total = c.both_right + c.only_a + c.only_b + c.both_wrong;
+    table.push([level, ...[c.both_right, c.only_a, c.only_b, c.both_wrong, total].map(String)]);
+  }
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  const lines = table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+  return [`${a} (A) against ${b} (B), over the questions both answered; right = at least half of a run's responses correct`, ...lines].join('\n');
+}

@@ -1,4 +1,6 @@
 // Workspace summary: samples per level, and per run × level the figures users compare with the paper's table.
+import { Dashboards } from './dashboard.ts';
+import { ResponseList } from './response-list.ts';
 import type { Store } from './store.ts';
 
 export interface LevelFigures {
@@ -99,4 +101,66 @@ export function formatStats(stats: WorkspaceStats): string {
     lines.push(row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   }
   return lines.join('\n');
+}
+
+// ---------- failure-mode rates (stats --labels) ----------
+
+export interface LabelFigures {
+  count: number;
+  rate: number;
+  /** 95% Wilson interval of the rate. */
+  ci: [number, number];
+}
+
+export interface LabelLevelFigures {
+  /** Responses reviewed by anyone: a live tag, or a verdict that judges or is done. */
+  reviewed: number;
+  labels: Record<string, LabelFigures>;
+}
+
+export interface LabelStats {
+  runs: { name: string; method: string; levels: Record<string, LabelLevelFigures> }[];
+}
+
+/**
+ * Per run × level (and `all`): reviewed responses, and for every live label the responses carrying it, its share of
+ * the reviewed ones and a 95% Wilson interval — the dashboard's failure-mode rates, by everyone.
+ */
+export function computeLabelStats(store: Store): LabelStats {
+  const d = new Dashboards(store.db, new ResponseList(store.db)).get({});
+  const runs: LabelStats['runs'] = [];
+  const byName = new Map<string, LabelStats['runs'][number]>();
+  for (const cell of d.accuracy) {
+    if (!byName.has(cell.run)) {
+      const run = { name: cell.run, method: cell.method, levels: {} };
+      byName.set(cell.run, run);
+      runs.push(run);
+    }
+  }
+  for (const c of d.failureRates) {
+    const levels = byName.get(c.run)!.levels;
+    const level = (levels[c.level] ??= { reviewed: c.reviewed, labels: {} });
+    level.labels[c.label] = { count: c.count, rate: c.rate, ci: c.ci };
+  }
+  return { runs };
+}
+
+/** The rates as a plain-text table: one line per run, level and label carrying any response (percentages). */
+export function formatLabelStats(stats: LabelStats): string {
+  if (stats.runs.length === 0) return 'runs: none';
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const header = ['run', 'method', 'level', 'reviewed', 'label', 'count', 'rate', '95% CI'];
+  const table: string[][] = [header];
+  for (const run of stats.runs) {
+    for (const [level, f] of Object.entries(run.levels)) {
+      const carried = Object.entries(f.labels).filter(([, l]) => l.count > 0);
+      if (carried.length === 0) table.push([run.name, run.method, level, String(f.reviewed), '-', '0', '-', '-']);
+      for (const [label, l] of carried) {
+        table.push([run.name, run.method, level, String(f.reviewed), label, String(l.count), pct(l.rate), `${pct(l.ci[0])}–${pct(l.ci[1])}`]);
+      }
+    }
+  }
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  const left = new Set([0, 1, 2, 4]);
+  return table.map((row) => row.map((cell, i) => (left.has(i) ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd()).join('\n');
 }

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wilson } from '../../shared/wilson.ts';
+import { buildFixture } from '../store/aggregates-fixture.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(REPO, 'bin', 'cotscope.js');
@@ -203,5 +205,68 @@ describe('cotscope demo: the sample data root end to end', () => {
     expect(row.prediction).toBeNull();
     expect(row.format_ok).toBe(false);
     expect(row.steps.length).toBeGreaterThan(5);
+  });
+});
+
+// compare and stats --labels on the hand-built fixture of test/store/aggregates-fixture.ts (figures worked out there).
+describe('cotscope compare, stats --labels', () => {
+  let db: string;
+  beforeAll(async () => {
+    const fixture = await buildFixture(path.join(dir, 'aggregates'));
+    db = fixture.store.file;
+    fixture.store.close();
+  });
+
+  it('compare --json prints the outcome matrix; a table without it', () => {
+    const r = cotscope('--db', db, 'compare', '--runs', 'rl,sft', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      '{"pair":["rl","sft"],"levels":{' +
+        '"L1":{"both_right":1,"only_a":1,"only_b":1,"both_wrong":1},' +
+        '"L3":{"both_right":0,"only_a":1,"only_b":1,"both_wrong":0},' +
+        '"all":{"both_right":1,"only_a":2,"only_b":2,"both_wrong":1}}}\n',
+    );
+    const l3 = JSON.parse(cotscope('--db', db, 'compare', '--runs', 'sft,rl', '--levels', 'L3', '--json').stdout);
+    expect(l3).toEqual({ pair: ['sft', 'rl'], levels: { L3: { both_right: 0, only_a: 1, only_b: 1, both_wrong: 0 }, all: { both_right: 0, only_a: 1, only_b: 1, both_wrong: 0 } } });
+    const table = cotscope('--db', db, 'compare', '--runs', 'rl,sft');
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n').slice(1, 5)).toEqual([
+      'level  both right  only rl  only sft  both wrong  questions',
+      'L1              1        1         1           1          4',
+      'L3              0        1         1           0          2',
+      'all             1        2         2           1          6',
+    ]);
+  });
+
+  it('compare refuses unknown runs in one line naming them, and anything but two runs as a usage error', () => {
+    const r = cotscope('--db', db, 'compare', '--runs', 'rl,grpo-9');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('cotscope: unknown run: grpo-9\n');
+    expect(r.stdout).toBe('');
+    expect(cotscope('--db', db, 'compare', '--runs', 'rl').code).toBe(2);
+    expect(cotscope('--db', db, 'compare', '--runs', 'rl,sft,x').code).toBe(2);
+  });
+
+  it('stats --labels --json prints reviewed responses and each label\'s count, rate and interval per run × level', () => {
+    const r = cotscope('--db', db, 'stats', '--labels', '--json');
+    expect(r.code).toBe(0);
+    const stats = JSON.parse(r.stdout);
+    expect(stats.runs.map((x: { name: string; method: string; levels: object }) => [x.name, x.method, Object.keys(x.levels)])).toEqual([
+      ['rl', 'rl', ['L1', 'L2', 'L3', 'all']],
+      ['sft', 'sft', ['L1', 'L3', 'all']],
+    ]);
+    const rl = stats.runs[0].levels;
+    expect(rl.L1.reviewed).toBe(3);
+    expect(rl.L1.labels.hallucination).toEqual({ count: 2, rate: 2 / 3, ci: wilson(2, 3) });
+    expect(rl.L3).toEqual({ reviewed: 0, labels: expect.objectContaining({ format: { count: 0, rate: 0, ci: [0, 1] } }) });
+    expect(Object.keys(rl.L1.labels)).toEqual(['inconsistent', 'overlooked-cue', 'hallucination', 'wrong-next-step', 'ignored-goal', 'temporal-order', 'degenerate', 'format']);
+    expect(rl.all.labels.inconsistent).toMatchObject({ count: 2, rate: 0.5 });
+    expect(stats.runs[1].levels.L1).toMatchObject({ reviewed: 3, labels: { 'overlooked-cue': { count: 1 } } });
+
+    const table = cotscope('--db', db, 'stats', '--labels').stdout.split('\n');
+    expect(table[0]).toMatch(/^run\s+method\s+level\s+reviewed\s+label\s+count\s+rate\s+95% CI$/);
+    expect(table).toContain('rl   rl      L1            3  hallucination       2   66.7%   20.8%–93.9%');
+    expect(table).toContain('rl   rl      L2            1  inconsistent        1  100.0%  20.7%–100.0%');
+    expect(table).toContain('rl   rl      L3            0  -                   0       -             -');
   });
 });
