@@ -755,6 +755,11 @@ export const api = {
   getExport: { input: z.object({ id: z.string().min(1) }), output: out<ExportJob>() },
   /** Stops a running export and removes what it wrote; a finished export is returned as it ended. */
   cancelExport: { input: z.object({ id: z.string().min(1) }), output: out<ExportJob>() },
+  /**
+   * Answered by the shell: the desktop app asks where to save with the system's save dialog (`native`: true; `path`
+   * null when the user cancels); browser mode has no such dialog (`native`: false) and the path is typed.
+   */
+  chooseSavePath: { input: z.object({ suggested: z.string().max(4096).default(''), folder: z.boolean().default(false) }), output: out<{ path: string | null; native: boolean }>() },
 } as const;
 
 export type Api = typeof api;
@@ -783,7 +788,7 @@ export function parseInput<M extends MethodName>(method: M, input: unknown): { o
 }
 
 /** Methods the shell (Electron main, browser mode) answers itself; every other method goes to the workspace's service. */
-export const SHELL_METHODS = ['listWorkspaces', 'openWorkspace'] as const satisfies readonly MethodName[];
+export const SHELL_METHODS = ['listWorkspaces', 'openWorkspace', 'chooseSavePath'] as const satisfies readonly MethodName[];
 export type ShellMethodName = (typeof SHELL_METHODS)[number];
 export type ServiceMethodName = Exclude<MethodName, ShellMethodName>;
 

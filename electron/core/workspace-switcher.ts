@@ -19,6 +19,8 @@ export interface WorkspaceSwitcherOptions {
   recent: RecentWorkspaces;
   /** Where relative paths resolve (default: the process's working directory). */
   cwd?: string;
+  /** The desktop app's save dialog (chooseSavePath); without it the shell has none and the path is typed. */
+  chooseSavePath?: (suggested: string, folder: boolean) => Promise<string | null>;
 }
 
 export interface WorkspaceSwitcher {
@@ -99,6 +101,11 @@ export function createWorkspaceSwitcher(first: ServiceHost, opts: WorkspaceSwitc
     if (!parsed.ok) return { ok: false, error: { code: 'invalid_input', message: parsed.message } };
     try {
       if (method === 'listWorkspaces') return { ok: true, value: listWorkspaces() };
+      if (method === 'chooseSavePath') {
+        const { suggested, folder } = parsed.value as ParsedInput<'chooseSavePath'>;
+        if (!opts.chooseSavePath) return { ok: true, value: { path: null, native: false } };
+        return { ok: true, value: { path: await opts.chooseSavePath(suggested, folder), native: true } };
+      }
       const { path: file, create } = parsed.value as ParsedInput<'openWorkspace'>;
       return { ok: true, value: await serially(() => openWorkspace(file, create)) };
     } catch (err) {

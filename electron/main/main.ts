@@ -105,6 +105,12 @@ async function start(): Promise<void> {
   host = createWorkspaceSwitcher(first, {
     start: (file, { create }) => startServiceHost(file, { create, workerScript: SERVICE_WORKER }),
     recent: recentWorkspaces(app.getPath('userData')),
+    // Exports: where to save, with the system's dialog (a dataset folder is named like a file: it is created).
+    chooseSavePath: async (suggested, folder) => {
+      const options = { title: folder ? 'Export a dataset folder' : 'Export', defaultPath: suggested || undefined, properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] };
+      const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
   });
   createWindow();
 }

@@ -2,6 +2,7 @@
 // cotscope, as in the import dialog), watch the progress, cancel if needed. A cancelled export leaves no file.
 import { useMemo, useState } from 'react';
 import type { ExportFormatName } from '../../../../shared/api.ts';
+import { call, shown } from '../../api.ts';
 import { useFilters } from '../../stores/filters.ts';
 import { useList } from '../../stores/list.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
@@ -67,6 +68,19 @@ export function ExportDialog() {
     setFormat(f);
     if (!touched) setOut(suggestedPath(workspace, f));
   };
+  // The desktop app has the system's save dialog; in a browser the path (on the serving machine) is typed.
+  const desktop = typeof window !== 'undefined' && !!window.cotscope;
+  const choosePath = async () => {
+    try {
+      const r = await call('chooseSavePath', { suggested: out, folder: format === 'hf' });
+      if (r.path) {
+        setOut(r.path);
+        setTouched(true);
+      }
+    } catch (e) {
+      shown(e);
+    }
+  };
   const start = () => {
     if (running || !out.trim()) return;
     void useExports.getState().start({ format, out: out.trim(), filter, ...(format === 'hf' ? { license: license.trim() || 'other' } : {}) });
@@ -94,18 +108,25 @@ export function ExportDialog() {
             </label>
           ))}
         </div>
-        <label className="field">
-          <span className="field-label">{format === 'hf' ? 'Folder to create' : 'File'} on the cotscope machine</span>
-          <input
-            className="input mono"
-            value={out}
-            onChange={(e) => {
-              setOut(e.target.value);
-              setTouched(true);
-            }}
-            data-testid="export-out"
-          />
-        </label>
+        <div className="field-row">
+          <label className="field grow">
+            <span className="field-label">{format === 'hf' ? 'Folder to create' : 'File'} on the cotscope machine</span>
+            <input
+              className="input mono"
+              value={out}
+              onChange={(e) => {
+                setOut(e.target.value);
+                setTouched(true);
+              }}
+              data-testid="export-out"
+            />
+          </label>
+          {desktop && (
+            <button className="btn export-choose" onClick={() => void choosePath()} data-testid="export-choose">
+              Choose…
+            </button>
+          )}
+        </div>
         {format === 'hf' && (
           <label className="field">
             <span className="field-label">Licence on the dataset card</span>
