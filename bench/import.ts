@@ -43,6 +43,16 @@ try {
     }),
   );
 
+  process.stdout.write('timing exports (jsonl, parquet) of every response, beside bare loops…\n');
+  const exportRun = (mode: string) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'export.ts'), path.join(dir, 'import.db'), dir, mode], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
+  const exports = Object.fromEntries(['jsonl', 'baseline-jsonl', 'parquet', 'baseline-parquet'].map((m) => [m, exportRun(m)]));
+
   process.stdout.write('timing the workbench in Chromium (demo workspace)…\n');
   let ui: Record<string, unknown> | { error: string };
   try {
@@ -70,6 +80,12 @@ try {
     },
     list: { ...service.list, responses: service.responses, tags: service.tags, target_ms: 30 },
     tag_save: { ...service.tag, target_ms: 50 },
+    export: Object.fromEntries(
+      Object.entries(exports).map(([m, e]: [string, any]) => [
+        m,
+        { rows: e.rows, seconds: round(e.seconds, 3), rows_per_s: e.rows_per_s, mib: e.mib, peak_rss_mb: round(e.peak_rss_mb, 1) },
+      ]),
+    ),
     ui: { ...ui, targets: { tag_keystroke_to_shown_ms: 50, response_switch_to_first_frame_ms: 300 } },
   };
   const outFile = path.join(here, 'results.json');
@@ -85,6 +101,11 @@ try {
         .map(([k, v]: [string, any]) => `list     ${k.padEnd(32)} median ${v.median_ms} ms, p95 ${v.p95_ms} ms`),
       `list     (${results.list.responses.toLocaleString('en')} responses, ${results.list.tags.toLocaleString('en')} tags; target 30 ms)`,
       `tag      save via the API: median ${results.tag_save.create_via_api.median_ms} ms (bare insert ${results.tag_save.baseline_bare_insert.median_ms} ms; target 50 ms)`,
+      ...(['jsonl', 'parquet'] as const).map((f) => {
+        const e = results.export[f];
+        const b = results.export[`baseline-${f}`];
+        return `export   ${f.padEnd(8)} ${e.rows_per_s.toLocaleString('en')} responses/s (${e.mib} MiB, peak RSS ${e.peak_rss_mb} MB); bare loop ${b.rows_per_s.toLocaleString('en')} rows/s (${b.peak_rss_mb} MB): ${round(e.seconds / b.seconds, 2)}× its time`;
+      }),
       `ui       ${JSON.stringify(results.ui)}`,
       `written  ${path.relative(process.cwd(), outFile)}`,
     ].join('\n'),
