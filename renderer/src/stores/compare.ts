@@ -51,7 +51,7 @@ interface CompareState extends CompareChoice {
   toggleRun(name: string): void;
   /** Picks a matrix cell (again: drops it) and shows its first question. */
   chooseCell(cell: CompareCell): void;
-  /** Two runs when none are chosen: the first rl run and the first sft run (else the first two). */
+  /** Two runs when fewer are chosen: the first rl run and the first sft run (else the first two). */
   pickDefaultRuns(runs: RunSummary[]): void;
   load(): Promise<void>;
   /** Re-reads the questions (label counts change while tagging) without moving. */
@@ -185,7 +185,11 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
     },
 
     pickDefaultRuns(runs) {
-      if (get().runs.length >= 2 || runs.length < 2) return;
+      if (runs.length === 0) return; // the workspace's runs are not loaded yet
+      // Runs the workspace does not have (a URL from another workspace) are dropped.
+      const kept = get().runs.filter((r) => runs.some((x) => x.name === r));
+      if (kept.length !== get().runs.length) get().choose({ runs: kept });
+      if (kept.length >= 2 || runs.length < 2) return;
       const rl = runs.find((r) => r.method === 'rl');
       const sft = runs.find((r) => r.method === 'sft');
       const pair = rl && sft ? [rl.name, sft.name] : [runs[0].name, runs[1].name];

@@ -20,8 +20,8 @@ interface DashboardState {
   toggle(key: ListKey, value: string): void;
   reset(): void;
   load(): Promise<void>;
-  /** Fills `available` once, for views that only need the pickers' lists. */
-  loadAvailable(): Promise<void>;
+  /** Fills `available` once per workspace, for views that only need the pickers' lists. */
+  loadAvailable(workspace: string): Promise<void>;
   drill(filter: ResponseFilter): void;
 }
 
@@ -60,7 +60,7 @@ function fromQuery(q: URLSearchParams): DashboardFilter {
 
 export const useDashboard = createStore<DashboardState>('dashboard', (set, get) => {
   let seq = 0;
-  let availableFor: Promise<void> | null = null;
+  let availableFor: { workspace: string; done: Promise<void> } | null = null;
   return {
     filter: {},
     data: null,
@@ -92,14 +92,21 @@ export const useDashboard = createStore<DashboardState>('dashboard', (set, get) 
       }
     },
 
-    loadAvailable() {
-      if (get().available) return Promise.resolve();
-      availableFor ??= call('getDashboard', {})
-        .then((d) => set({ available: d.available }))
-        .catch(() => {
-          availableFor = null; // the pickers stay empty; the compare view works without them
-        });
-      return availableFor;
+    loadAvailable(workspace) {
+      if (availableFor?.workspace !== workspace) {
+        const mine = {
+          workspace,
+          done: call('getDashboard', {})
+            .then((d) => {
+              if (availableFor === mine) set({ available: d.available });
+            })
+            .catch(() => {
+              if (availableFor === mine) availableFor = null; // the pickers stay empty; compare works without them
+            }),
+        };
+        availableFor = mine;
+      }
+      return availableFor.done;
     },
 
     drill(filter) {

@@ -243,7 +243,7 @@ export function CompareView() {
     useCompare.getState().pickDefaultRuns(workspaceRuns);
   }, [workspaceRuns]);
   useEffect(() => {
-    if (workspace) void useDashboard.getState().loadAvailable();
+    if (workspace) void useDashboard.getState().loadAvailable(workspace);
   }, [workspace]);
   useEffect(() => {
     void useCompare.getState().load();
