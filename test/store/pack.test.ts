@@ -244,6 +244,36 @@ describe('import-pack', () => {
     expect(bob.store.db.prepare("SELECT COUNT(*) FROM imports WHERE kind = 'pack'").pluck().get()).toBe(0);
   });
 
+  it("carries adjudications: the decisions, the adjudicator's tags and verdict arrive and read the same", async () => {
+    const ws = workspace('ana');
+    const { r1, t1 } = await anasWork(ws);
+    await ws.call('setAnnotator', { name: 'bob' });
+    const bobs = await ws.call('createTag', { responseId: r1, label: 'hallucination', steps: [0, 0] });
+    await ws.call('setVerdict', { responseId: r1, supports: 'yes' });
+    await ws.call('setAnnotator', { name: 'carol' });
+    await ws.call('adjudicateTag', { tag: t1.uuid, decision: 'keep' });
+    await ws.call('adjudicateTag', { tag: bobs.uuid, decision: 'keep' });
+    await ws.call('adjudicateTag', { tag: bobs.uuid, decision: 'drop', note: 'nothing hallucinated' });
+    const here = await ws.call('adjudicateVerdict', { responseId: r1, supports: 'no' });
+    expect(here.resolved).toBe(true);
+    const a = path.join(root, 'adj-a.pack');
+    const out = exportPack(ws.store, a);
+    expect(out).toMatchObject({ adjudications: 3, adjudicatedVerdicts: 1 });
+
+    const fresh = workspace('carol');
+    const r = await fresh.call('importPack', { path: a });
+    expect(r.adjudications).toEqual({ added: 4, updated: 0, deleted: 0, unchanged: 0, tombstones: 0 });
+    expect(r.skipped.count).toBe(0);
+    const there = await fresh.call('getAdjudication', { responseId: fresh.id('rl-grpo', '2051') });
+    const strip = (c: typeof here) => ({ ...c, responseId: 0, tags: c.tags.map((t) => ({ ...t, tag: { ...t.tag, responseId: 0 }, decision: t.decision && { ...t.decision, result: t.decision.result && { ...t.decision.result, responseId: 0 } } })) });
+    expect(strip(there)).toEqual(strip(here));
+    const again = await fresh.call('importPack', { path: a });
+    expect(again.adjudications).toEqual({ added: 0, updated: 0, deleted: 0, unchanged: 4, tombstones: 0 });
+    const b = path.join(root, 'adj-b.pack');
+    exportPack(fresh.store, b);
+    expect(packLines(b).slice(1)).toEqual(packLines(a).slice(1));
+  });
+
   it('round trip: pack → import into a fresh copy → pack yields the same content', async () => {
     const ana = workspace('ana');
     await anasWork(ana);

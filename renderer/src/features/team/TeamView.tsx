@@ -1,6 +1,6 @@
 // Teammates: the disagreements between annotators (left) and the one open for adjudication (right), agreement figures
 // for the same annotators, and the pack import. #/team/123 opens response 123's case.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Supports } from '../../../../shared/api.ts';
 import { useHotkeys } from '../../hotkeys.ts';
 import { useRoute } from '../../stores/route.ts';
@@ -125,6 +125,18 @@ export function TeamView({ responseId }: { responseId: number | null }) {
   useEffect(() => {
     void useTeam.getState().open(responseId);
   }, [responseId]);
+  // Decisions are per adjudicator: another annotator name (header) sees their own.
+  const me = useWorkspace((s) => s.session?.annotator);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    void useTeam.getState().load();
+    const id = useTeam.getState().responseId;
+    if (id !== null) void useTeam.getState().open(id);
+  }, [me]);
 
   const current = () => {
     const t = useTeam.getState();
