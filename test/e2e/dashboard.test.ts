@@ -59,6 +59,9 @@ describe('the dashboards in Chromium', () => {
     await bar.hover();
     await expect.poll(() => page.getByTestId('chart-tip').innerText()).toContain(`${sftL1.correct} of ${sftL1.responses}`);
     expect(await bar.getAttribute('aria-label')).toContain('sft · L1');
+    // Accessible: each chart is a named group, each mark a focusable button with its numbers as its name.
+    expect(await page.getByRole('group', { name: 'Accuracy per run and level' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: `sft · L1: ${(sftL1.accuracy * 100).toFixed(1)}% correct` }).getAttribute('tabindex')).toBe('0');
     // The progress chart says that reviews are unbalanced across runs (nobody looked at rl-grpo-k4).
     expect(dash.progress.imbalance).toMatch(/rl-grpo-k4/);
     expect(await page.getByTestId('imbalance').innerText()).toBe(dash.progress.imbalance);

@@ -78,8 +78,9 @@ export function ChartCard({
       {subtitle && <div className="chart-sub muted small">{subtitle}</div>}
       <div className="chart-body">
         <div className="chart-svg-box" ref={box} onMouseLeave={() => setTip(null)}>
+          {/* role="group", not "img": an img's children are hidden from assistive technology, and the marks are buttons. */}
           <TipContext.Provider value={tipApi}>
-            <svg ref={svg} className="chart" viewBox={`0 0 ${width} ${height}`} style={{ maxWidth: width }} role="img" aria-labelledby={`chart-svg-title-${id}`}>
+            <svg ref={svg} className="chart" viewBox={`0 0 ${width} ${height}`} style={{ maxWidth: width }} role="group" aria-labelledby={`chart-svg-title-${id}`}>
               <title id={`chart-svg-title-${id}`}>{title}</title>
               {children}
             </svg>
