@@ -53,6 +53,15 @@ try {
     );
   const exports = Object.fromEntries(['jsonl', 'baseline-jsonl', 'parquet', 'baseline-parquet'].map((m) => [m, exportRun(m)]));
 
+  // After the exports: this phase adds a second run and verdicts to the workspace.
+  process.stdout.write('timing the compare matrix, the dashboard charts and stats --labels…\n');
+  const aggregates = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'aggregates.ts'), path.join(dir, 'import.db'), String(sampleCount)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+
   process.stdout.write('timing the workbench in Chromium (demo workspace)…\n');
   let ui: Record<string, unknown> | { error: string };
   try {
@@ -80,6 +89,7 @@ try {
     },
     list: { ...service.list, responses: service.responses, tags: service.tags, target_ms: 30 },
     tag_save: { ...service.tag, target_ms: 50 },
+    aggregates: { ...aggregates, target_ms: 50 },
     export: Object.fromEntries(
       Object.entries(exports).map(([m, e]: [string, any]) => [
         m,
@@ -106,6 +116,10 @@ try {
         const b = results.export[`baseline-${f}`];
         return `export   ${f.padEnd(8)} ${e.rows_per_s.toLocaleString('en')} responses/s (${e.mib} MiB, peak RSS ${e.peak_rss_mb} MB); bare loop ${b.rows_per_s.toLocaleString('en')} rows/s (${b.peak_rss_mb} MB): ${round(e.seconds / b.seconds, 2)}× its time`;
       }),
+      ...Object.entries(results.aggregates)
+        .filter(([, v]) => typeof v === 'object')
+        .map(([k, v]: [string, any]) => `agg      ${k.padEnd(42)} median ${v.median_ms} ms, p95 ${v.p95_ms} ms`),
+      `agg      (${results.aggregates.responses.toLocaleString('en')} responses, ${results.aggregates.tags.toLocaleString('en')} tags, ${results.aggregates.verdicts.toLocaleString('en')} verdicts; each after a tag save; target 50 ms)`,
       `ui       ${JSON.stringify(results.ui)}`,
       `written  ${path.relative(process.cwd(), outFile)}`,
     ].join('\n'),

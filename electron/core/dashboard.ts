@@ -58,6 +58,8 @@ const CONSISTENCY: Consistency[] = ['yes', 'no', 'unclear', 'unjudged'];
 const JUDGED = ['right_yes', 'right_no', 'right_unclear', 'wrong_yes', 'wrong_no', 'wrong_unclear'] as const;
 const BINS = Array.from({ length: FIRST_STEP_BINS }, (_, k) => `f${k}`);
 
+export type Chart = 'accuracy' | 'failureRates' | 'quadrant' | 'cooccurrence' | 'firstStep' | 'progress';
+
 interface Run {
   id: number;
   name: string;
@@ -87,7 +89,12 @@ export class Dashboards {
     return (raw ? stmt.raw().all(...params) : stmt.raw(false).all(...params)) as T[];
   }
 
-  get(filter: DashboardFilter): Dashboard {
+  /**
+   * The dashboard. `only` computes just those charts (the others come back empty): the benchmark times each chart
+   * on its own this way; the app always asks for all of them.
+   */
+  get(filter: DashboardFilter, only?: ReadonlySet<Chart>): Dashboard {
+    const want = (chart: Chart) => !only || only.has(chart);
     const allRuns = this.all<Run>('SELECT id, name, method FROM runs ORDER BY id', []);
     let runs = allRuns;
     if (filter.runs?.length) {
@@ -132,7 +139,7 @@ export class Dashboards {
     const totalOf = (runId: number) => [...figures.get(runId)!.values()].reduce((t, f) => ({ n: t.n + f.n, c: t.c + f.c }), { n: 0, c: 0 });
 
     const accuracy: AccuracyCell[] = [];
-    for (const run of runs) {
+    for (const run of want('accuracy') ? runs : []) {
       for (const level of [...levelsOf(run.id), 'all']) {
         const f = level === 'all' ? totalOf(run.id) : figures.get(run.id)!.get(level)!;
         accuracy.push({
@@ -149,21 +156,26 @@ export class Dashboards {
     }
 
     // ---- review figures per run × level (reviewed, judged quadrant cells, first-step bins) ----
-    const review = new Map<string, number[]>();
-    for (const [run, level, ...counts] of this.reviewRows(keys, scope)) review.set(`${run}:${level}`, counts);
+    let review: Map<string, number[]> | null = null;
     const reviewOf = (runId: number, level: string): number[] => {
+      if (!review) {
+        review = new Map();
+        for (const [run, lvl, ...counts] of this.reviewRows(keys, scope)) review.set(`${run}:${lvl}`, counts);
+      }
       if (level !== 'all') return review.get(`${runId}:${level}`) ?? new Array(1 + JUDGED.length + FIRST_STEP_BINS).fill(0);
       const sum = new Array(1 + JUDGED.length + FIRST_STEP_BINS).fill(0);
-      for (const l of levelsOf(runId)) (review.get(`${runId}:${l}`) ?? []).forEach((n, i) => (sum[i] += n));
+      for (const l of levelsOf(runId)) (review!.get(`${runId}:${l}`) ?? []).forEach((n, i) => (sum[i] += n));
       return sum;
     };
 
     // ---- failure-mode rates ----
     const labelIds = labels.map((l) => l.id);
     const counts = new Map<string, number>();
-    for (const [run, level, label, n] of this.labelRows(keys, labelIds, scope)) counts.set(`${run}:${level}:${label}`, n);
+    if (want('failureRates') || want('cooccurrence')) {
+      for (const [run, level, label, n] of this.labelRows(keys, labelIds, scope)) counts.set(`${run}:${level}:${label}`, n);
+    }
     const failureRates: FailureRateCell[] = [];
-    for (const run of runs) {
+    for (const run of want('failureRates') ? runs : []) {
       const levels = levelsOf(run.id);
       for (const level of [...levels, 'all']) {
         const reviewed = reviewOf(run.id, level)[0];
@@ -185,7 +197,7 @@ export class Dashboards {
 
     // ---- quadrant: correct × consistency per run ----
     const quadrant: QuadrantCell[] = [];
-    for (const run of runs) {
+    for (const run of want('quadrant') ? runs : []) {
       const t = totalOf(run.id);
       const r = reviewOf(run.id, 'all');
       for (const correct of [true, false]) {
@@ -200,7 +212,7 @@ export class Dashboards {
 
     // ---- co-occurrence of the shown labels on one response ----
     const pairs = new Map<string, number>();
-    for (const [a, b, n] of this.pairRows(keys, labelIds, scope)) {
+    for (const [a, b, n] of want('cooccurrence') ? this.pairRows(keys, labelIds, scope) : []) {
       pairs.set(`${a}:${b}`, n);
       pairs.set(`${b}:${a}`, n);
     }
@@ -211,7 +223,7 @@ export class Dashboards {
     }
     const runsDrill: ResponseFilter = filter.runs?.length ? { runs: runs.map((r) => r.name) } : {};
     const cooccurrence: CooccurrenceCell[] = [];
-    for (const a of labels) {
+    for (const a of want('cooccurrence') ? labels : []) {
       for (const b of labels) {
         cooccurrence.push({
           a: a.key,
@@ -224,7 +236,7 @@ export class Dashboards {
 
     // ---- where the first tagged step falls ----
     const firstStep: FirstStepBin[] = [];
-    for (const run of runs) {
+    for (const run of want('firstStep') ? runs : []) {
       const r = reviewOf(run.id, 'all');
       for (let k = 0; k < FIRST_STEP_BINS; k++) {
         const from = k / FIRST_STEP_BINS;
@@ -240,7 +252,9 @@ export class Dashboards {
     }
 
     // ---- annotation progress ----
-    const workers = filter.annotators?.length
+    const workers = !want('progress')
+      ? []
+      : filter.annotators?.length
       ? annotators.filter((a) => filter.annotators!.includes(a.name))
       : this.all<{ id: number; name: string }>(
           `SELECT a.id, a.name FROM annotators a WHERE EXISTS (SELECT 1 FROM review_counts c WHERE c.akey = a.id AND c.reviewed > 0) ORDER BY a.name`,
@@ -264,7 +278,7 @@ export class Dashboards {
         cells.push({ annotator: a.name, run: run.name, reviewed: done.get(`${a.id}:${run.id}`) ?? 0, responses: totalOf(run.id).n });
       }
     }
-    const team = runs
+    const team = (want('progress') ? runs : [])
       .map((run) => {
         const n = totalOf(run.id).n;
         const r = reviewOf(run.id, 'all')[0];
@@ -333,9 +347,12 @@ export class Dashboards {
         true,
       );
     }
+    // De-duplicated first (a response labelled by two of them counts once): cheaper than COUNT(DISTINCT) per group.
     return this.all(
-      `SELECT run_id, level, label_id, COUNT(DISTINCT response_id) FROM label_marks
-        WHERE akey IN (${placeholders(keys.length)}) AND ${labelsIn} AND ${scope.counts.sql} GROUP BY run_id, level, label_id`,
+      `SELECT run_id, level, label_id, COUNT(*)
+         FROM (SELECT DISTINCT response_id, label_id, run_id, level FROM label_marks
+                WHERE akey IN (${placeholders(keys.length)}) AND ${labelsIn} AND ${scope.counts.sql})
+        GROUP BY run_id, level, label_id`,
       [...keys, ...labelIds, ...scope.counts.params],
       true,
     );
@@ -353,13 +370,14 @@ export class Dashboards {
         true,
       );
     }
-    const k = placeholders(keys.length);
+    // Their (response, label) pairs once each, joined with themselves through an automatic index on response_id.
     return this.all(
-      `SELECT a.label_id, b.label_id, COUNT(DISTINCT a.response_id)
-         FROM label_marks a JOIN label_marks b ON b.akey IN (${k}) AND b.response_id = a.response_id AND b.label_id > a.label_id
-        WHERE a.akey IN (${k}) AND a.label_id IN (${list}) AND b.label_id IN (${list}) AND ${scope.counts.sql.replace(/\b(run_id|level|domain)\b/g, 'a.$1')}
+      `WITH m AS MATERIALIZED (
+         SELECT DISTINCT response_id, label_id FROM label_marks
+          WHERE akey IN (${placeholders(keys.length)}) AND label_id IN (${list}) AND ${scope.counts.sql})
+       SELECT a.label_id, b.label_id, COUNT(*) FROM m a JOIN m b ON b.response_id = a.response_id AND b.label_id > a.label_id
         GROUP BY a.label_id, b.label_id`,
-      [...keys, ...keys, ...labelIds, ...labelIds, ...scope.counts.params],
+      [...keys, ...labelIds, ...scope.counts.params],
       true,
     );
   }

@@ -60,7 +60,9 @@ function noFullScans(statements: { sql: string; plan: string }[]) {
       const name = m[1];
       // An alias names its table in the SQL: `FROM annotators a`.
       const table = new RegExp(`(?:FROM|JOIN) (\\w+) ${name}\\b`).exec(sql)?.[1] ?? name;
-      expect(SMALL.has(table) || SMALL.has(name), `${sql}\n  → ${plan}`).toBe(true);
+      // A CTE materialized from the marks by key (several annotators' label pairs) is walked whole, by design.
+      const materialized = new RegExp(`\\b${table} AS MATERIALIZED\\b`).test(sql);
+      expect(SMALL.has(table) || SMALL.has(name) || materialized, `${sql}\n  → ${plan}`).toBe(true);
     }
     expect(plan, sql).not.toMatch(/\b(responses|tags|verdicts|review_marks|label_marks)\b(?! USING (PRIMARY KEY|INDEX|COVERING))/);
   }
