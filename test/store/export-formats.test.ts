@@ -188,6 +188,9 @@ describe('hf', () => {
       const table = arrow.tableFromIPC(readParquet(new Uint8Array(fs.readFileSync(file))).intoIPCStream());
       expect(table.numRows).toBe(perLevel[s.name]);
       expect(table.schema.fields.map((f) => f.name)).toEqual(front.dataset_info.features.map((f: any) => f.name));
+      // Each file says how it was made too, naming the workspace file but not where it lives on this machine.
+      const kv = (await parquetMetadataAsync(await asyncBufferFromFile(file))).key_value_metadata ?? [];
+      expect(JSON.parse(kv.find((k) => k.key === 'cotscope')!.value!)).toMatchObject({ format: 'hf', filter, workspace: 'w.db' });
     }
     expect(front.dataset_info.features.find((f: any) => f.name === 'steps').list.map((f: any) => f.name)).toEqual(['index', 'start', 'end', 'text']);
     // The body: provenance, counts per split, run and label, and the taxonomy with descriptions.

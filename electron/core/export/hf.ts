@@ -57,6 +57,8 @@ function taxonomy(db: Db): LabelInfo[] {
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function hfWriter(ctx: FormatContext): FormatWriter {
+  // A dataset folder is made to be published: it names the workspace file, not where it lives on this machine.
+  const meta: ExportMeta = { ...ctx.meta, workspace: path.basename(ctx.meta.workspace) };
   const dataDir = path.join(ctx.tmp, 'data');
   fs.mkdirSync(dataDir);
   const files = new Map<string, ParquetRowsFile>();
@@ -73,7 +75,7 @@ export function hfWriter(ctx: FormatContext): FormatWriter {
         const r = w.record;
         let file = files.get(r.level);
         if (!file) {
-          file = new ParquetRowsFile(path.join(dataDir, `${r.level}.parquet`), RESPONSE_FIELDS, ctx.meta);
+          file = new ParquetRowsFile(path.join(dataDir, `${r.level}.parquet`), RESPONSE_FIELDS, meta);
           files.set(r.level, file);
         }
         file.add(parquetRow(w));
@@ -93,7 +95,7 @@ export function hfWriter(ctx: FormatContext): FormatWriter {
       for (const f of files.values()) f.finish();
       const splits = [...files.keys()].sort((a, b) => SPLIT_ORDER.indexOf(a) - SPLIT_ORDER.indexOf(b));
       const card = datasetCard({
-        meta: ctx.meta,
+        meta,
         license: ctx.license ?? 'other',
         responses,
         tagged,
@@ -167,7 +169,7 @@ export function datasetCard(c: CardInput): string {
     `- Exported by cotscope ${c.meta.cotscope_version} on ${c.meta.created_at}`,
     `- Command: \`${c.meta.command}\``,
     `- Filter: ${filter}${c.meta.annotator ? ` (verdict and review filters are those of ${c.meta.annotator})` : ''}`,
-    `- Workspace: \`${path.basename(c.meta.workspace)}\``,
+    `- Workspace: \`${c.meta.workspace}\``,
     '- Splits are the benchmark levels; every file holds the same columns (below). The same filter and version are in',
     '  each Parquet file\'s key-value metadata (key `cotscope`).',
     '',
