@@ -202,6 +202,8 @@ describe('hf', () => {
     expect(card).toMatch(new RegExp(`\\| rl-grpo \\| rl \\| ${runCount('rl-grpo')} \\|`));
     expect(card).toMatch(/\| `hallucination` \| Hallucinated perception \| The reasoning claims to see .+ \| time \| 1 \| 1 \|/);
     expect(card).toMatch(/\| `overlooked-cue` \| .+ \| 1 \| 1 \|/);
+    // The format label's description names <think>: shown as text on the Hub, not swallowed as an HTML tag.
+    expect(card).toMatch(/\| `format` \| Format error \| Missing or malformed &lt;think&gt;\/&lt;answer&gt; tags/);
     const bobs = filter.runs!.includes(fx.bobs.run) ? 1 : 0;
     expect(card).toMatch(new RegExp(`\\| \`degenerate\` \\| .+ \\| ${bobs} \\| ${bobs} \\|`));
   });

@@ -54,7 +54,8 @@ function taxonomy(db: Db): LabelInfo[] {
   ).map((l) => ({ ...l, retired: l.retired === 1 }));
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Text in a Markdown table cell: pipes escaped, one line, and `<think>` shown rather than taken for HTML. */
+const cell = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function hfWriter(ctx: FormatContext): FormatWriter {
   // A dataset folder is made to be published: it names the workspace file, not where it lives on this machine.
