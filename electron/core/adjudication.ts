@@ -32,6 +32,8 @@ interface Fact {
   supports: string | null;
 }
 
+type FactRow = [tag_id: number | null, response_id: number, annotator_id: number, label: string | null, supports: string | null];
+
 interface TagRow {
   id: number;
   uuid: string;
@@ -93,7 +95,7 @@ export class Adjudication {
   private prepare() {
     const db = this.db;
     return {
-      allFacts: db.prepare(FACTS.replace('%TAGS%', '').replace('%VERDICTS%', '')),
+      allFacts: db.prepare(`${FACTS.replace('%TAGS%', '').replace('%VERDICTS%', '')} ORDER BY 2`).raw(),
       responseFacts: db.prepare(FACTS.replace('%TAGS%', 'AND t.response_id = @r').replace('%VERDICTS%', 'AND v.response_id = @r')),
       annotatorIds: db.prepare('SELECT id, name FROM annotators'),
       meta: db.prepare(
@@ -101,14 +103,17 @@ export class Adjudication {
            JOIN runs r ON r.id = x.run_id JOIN samples s ON s.id = x.sample_id
           WHERE x.id IN (SELECT value FROM json_each(?))`,
       ),
-      // The newest decision per tag by one adjudicator.
+      // The newest decision per tag by one adjudicator. Newest by created_at, then id: a merged pack inserts decisions
+      // in its own order, and two decisions can share a millisecond.
       latestDecisions: db.prepare(
         `SELECT a.* FROM adjudications a
-          WHERE a.adjudicator_id = ? AND a.id = (SELECT MAX(b.id) FROM adjudications b WHERE b.tag_id = a.tag_id AND b.adjudicator_id = a.adjudicator_id)`,
+          WHERE a.adjudicator_id = ? AND a.id = (SELECT b.id FROM adjudications b WHERE b.tag_id = a.tag_id AND b.adjudicator_id = a.adjudicator_id
+                                                  ORDER BY b.created_at DESC, b.id DESC LIMIT 1)`,
       ),
-      latestDecision: db.prepare('SELECT * FROM adjudications WHERE tag_id = ? AND adjudicator_id = ? ORDER BY id DESC LIMIT 1'),
+      latestDecision: db.prepare('SELECT * FROM adjudications WHERE tag_id = ? AND adjudicator_id = ? ORDER BY created_at DESC, id DESC LIMIT 1'),
       lastResult: db.prepare(
-        'SELECT result_tag_id FROM adjudications WHERE tag_id = ? AND adjudicator_id = ? AND result_tag_id IS NOT NULL ORDER BY id DESC LIMIT 1',
+        `SELECT result_tag_id FROM adjudications WHERE tag_id = ? AND adjudicator_id = ? AND result_tag_id IS NOT NULL
+          ORDER BY created_at DESC, id DESC LIMIT 1`,
       ).pluck(),
       response: db.prepare('SELECT id, raw, step_count FROM responses WHERE id = ?'),
       tagByUuid: db.prepare('SELECT * FROM tags WHERE uuid = ?'),
@@ -157,44 +162,58 @@ export class Adjudication {
 
   list(input: ParsedInput<'listDisagreements'>): DisagreementPage {
     const only = this.onlyIds(input.annotators);
-    const byResponse = new Map<number, Fact[]>();
-    for (const f of this.s.allFacts.iterate() as IterableIterator<Fact>) {
-      if (only && !only.has(f.annotator_id)) continue;
-      const list = byResponse.get(f.response_id);
-      if (list) list.push(f);
-      else byResponse.set(f.response_id, [f]);
-    }
     const me = this.annotator.id();
     const decided = new Set<number>();
     if (me !== null) for (const d of this.s.latestDecisions.all(me) as DecisionRow[]) decided.add(d.tag_id);
     const picked = new Map<number, string | null>();
     if (me !== null) for (const v of this.s.myVerdicts.all(me) as { response_id: number; supports: string | null }[]) picked.set(v.response_id, v.supports);
 
-    const found: (Omit<Disagreement, 'run' | 'level' | 'sampleId' | 'rollout' | 'raters'> & { raters: number[] })[] = [];
-    for (const [responseId, facts] of byResponse) {
+    // The facts come ordered by response: one response is judged at a time and only disagreements are kept (holding
+    // every fact of a large workspace at once costs more in garbage collection than the scan itself).
+    const found = new Map<number, Omit<Disagreement, 'run' | 'level' | 'sampleId' | 'rollout'>>();
+    let facts: Fact[] = [];
+    const flush = () => {
+      if (facts.length < 2) {
+        facts = [];
+        return;
+      }
       const d = disagreementOf(facts);
-      if (!d) continue;
-      const tagIds = facts.filter((f) => f.tag_id !== null).map((f) => f.tag_id!);
-      const n = tagIds.filter((t) => decided.has(t)).length;
-      const resolved = n === tagIds.length && (!d.verdicts || (picked.get(responseId) ?? null) !== null);
-      found.push({ responseId, raters: d.raters, labels: d.labels, verdicts: d.verdicts, decided: n, toDecide: tagIds.length, resolved });
+      if (d) {
+        const responseId = facts[0].response_id;
+        let toDecide = 0;
+        let n = 0;
+        for (const f of facts) {
+          if (f.tag_id === null) continue;
+          toDecide++;
+          if (decided.has(f.tag_id)) n++;
+        }
+        const resolved = n === toDecide && (!d.verdicts || (picked.get(responseId) ?? null) !== null);
+        found.set(responseId, { responseId, raters: d.raters.map((id) => this.nameOf(id)).sort(), labels: d.labels, verdicts: d.verdicts, decided: n, toDecide, resolved });
+      }
+      facts = [];
+    };
+    for (const [tag_id, response_id, annotator_id, label, supports] of this.s.allFacts.iterate() as IterableIterator<FactRow>) {
+      if (only && !only.has(annotator_id)) continue;
+      if (facts.length && facts[0].response_id !== response_id) flush();
+      facts.push({ tag_id, response_id, annotator_id, label, supports });
     }
+    flush();
+
+    // In the order the responses were imported (run by run, file order); run, level and sample only for the page.
+    let resolvedCount = 0;
+    const chosen: Omit<Disagreement, 'run' | 'level' | 'sampleId' | 'rollout'>[] = [];
+    for (const f of found.values()) {
+      if (f.resolved) resolvedCount++;
+      if (input.state === 'all' || f.resolved === (input.state === 'resolved')) chosen.push(f);
+    }
+    const page = chosen.slice(input.offset, input.offset + input.limit);
     const meta = new Map<number, { run: string; level: Disagreement['level']; sample_id: string; rollout: number }>();
-    for (const m of this.s.meta.all(JSON.stringify(found.map((f) => f.responseId))) as any[]) meta.set(m.id, m);
-    const rows: Disagreement[] = found.map((f) => {
+    for (const m of this.s.meta.all(JSON.stringify(page.map((f) => f.responseId))) as any[]) meta.set(m.id, m);
+    const rows = page.map((f): Disagreement => {
       const m = meta.get(f.responseId)!;
-      return { ...f, raters: f.raters.map((id) => this.nameOf(id)), run: m.run, level: m.level, sampleId: m.sample_id, rollout: m.rollout };
+      return { ...f, run: m.run, level: m.level, sampleId: m.sample_id, rollout: m.rollout };
     });
-    rows.sort(
-      (a, b) =>
-        a.run.localeCompare(b.run) ||
-        a.level.localeCompare(b.level) ||
-        a.sampleId.localeCompare(b.sampleId, undefined, { numeric: true }) ||
-        a.rollout - b.rollout,
-    );
-    const resolvedCount = rows.filter((r) => r.resolved).length;
-    const chosen = input.state === 'all' ? rows : rows.filter((r) => r.resolved === (input.state === 'resolved'));
-    return { total: chosen.length, resolved: resolvedCount, offset: input.offset, rows: chosen.slice(input.offset, input.offset + input.limit) };
+    return { total: chosen.length, resolved: resolvedCount, offset: input.offset, rows };
   }
 
   // ---------- one response ----------

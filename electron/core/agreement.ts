@@ -12,43 +12,62 @@ import type { Db } from './store.ts';
 // ---------- statistics ----------
 
 /**
- * Cohen's κ for two raters over the same items: (p_o − p_e) / (1 − p_e). null when undefined: no items, or expected
- * agreement 1 (both raters gave every item one and the same value, so chance alone explains all agreement).
+ * Cohen's κ from a confusion table: (p_o − p_e) / (1 − p_e), with `cells` giving how many items rater A put in
+ * category x and rater B in y. null when undefined: no items, or expected agreement 1 (both raters gave every item
+ * one and the same value, so chance alone explains all agreement).
  */
+export function kappaFromCells<T>(cells: Iterable<readonly [T, T, number]>): number | null {
+  const rowA = new Map<T, number>();
+  const rowB = new Map<T, number>();
+  let n = 0;
+  let agree = 0;
+  for (const [x, y, c] of cells) {
+    if (c === 0) continue;
+    n += c;
+    if (x === y) agree += c;
+    rowA.set(x, (rowA.get(x) ?? 0) + c);
+    rowB.set(y, (rowB.get(y) ?? 0) + c);
+  }
+  if (n === 0) return null;
+  let pe = 0;
+  for (const [v, ca] of rowA) pe += (ca / n) * ((rowB.get(v) ?? 0) / n);
+  if (1 - pe < 1e-12) return null;
+  return (agree / n - pe) / (1 - pe);
+}
+
+/** Cohen's κ for two raters' values on the same items (see kappaFromCells). */
 export function cohenKappa<T>(a: readonly T[], b: readonly T[]): number | null {
   if (a.length !== b.length) throw new Error('cohenKappa: both raters must rate the same items');
-  const n = a.length;
-  if (n === 0) return null;
-  const countA = new Map<T, number>();
-  const countB = new Map<T, number>();
-  let agree = 0;
-  for (let i = 0; i < n; i++) {
-    if (a[i] === b[i]) agree++;
-    countA.set(a[i], (countA.get(a[i]) ?? 0) + 1);
-    countB.set(b[i], (countB.get(b[i]) ?? 0) + 1);
+  const cells = new Map<T, Map<T, number>>();
+  for (let i = 0; i < a.length; i++) {
+    let row = cells.get(a[i]);
+    if (!row) cells.set(a[i], (row = new Map()));
+    row.set(b[i], (row.get(b[i]) ?? 0) + 1);
   }
-  let pe = 0;
-  for (const [v, ca] of countA) pe += (ca / n) * ((countB.get(v) ?? 0) / n);
-  const po = agree / n;
-  if (1 - pe < 1e-12) return null;
-  return (po - pe) / (1 - pe);
+  return kappaFromCells([...cells].flatMap(([x, row]) => [...row].map(([y, c]) => [x, y, c] as const)));
 }
 
 /** κ from a 2×2 table of counts [[both yes, a yes b no], [a no b yes, both no]] (as textbooks give it). */
 export function kappaFromTable(t: readonly [readonly [number, number], readonly [number, number]]): number | null {
-  const a: number[] = [];
-  const b: number[] = [];
-  const push = (x: number, y: number, times: number) => {
-    for (let i = 0; i < times; i++) {
-      a.push(x);
-      b.push(y);
-    }
-  };
-  push(1, 1, t[0][0]);
-  push(1, 0, t[0][1]);
-  push(0, 1, t[1][0]);
-  push(0, 0, t[1][1]);
-  return cohenKappa(a, b);
+  return kappaFromCells([
+    [1, 1, t[0][0]],
+    [1, 0, t[0][1]],
+    [0, 1, t[1][0]],
+    [0, 0, t[1][1]],
+  ]);
+}
+
+/**
+ * Krippendorff's α (nominal) for two coders and present/absent values, from the counts of units where both said
+ * present (n11), only the first (n10), only the second (n01), neither (n00): the coincidence matrix has o11 = 2·n11,
+ * o00 = 2·n00, o10 = o01 = n10 + n01, so α = 1 − (n − 1)(n10 + n01) / (n_0·n_1). null when undefined.
+ */
+export function alphaBinaryPairs(n11: number, n10: number, n01: number, n00: number): number | null {
+  const n1 = 2 * n11 + n10 + n01;
+  const n0 = 2 * n00 + n10 + n01;
+  const n = n0 + n1;
+  if (n < 2 || n0 === 0 || n1 === 0) return null;
+  return 1 - ((n - 1) * (n10 + n01)) / (n0 * n1);
 }
 
 /**
@@ -117,15 +136,16 @@ export function timeIou(a: readonly (readonly [number, number])[], b: readonly (
 // ---------- the workspace ----------
 
 interface Reviewed {
-  /** Label keys of live tags on the response. */
-  labels: Set<string>;
+  /** Label keys of live tags on the response (a handful: a list beats a set). null: none. */
+  labels: string[] | null;
   supports: string | null;
-  /** Step indices covered by step-anchored tags. */
-  steps: Set<number>;
-  stepTagged: boolean;
+  /** Step indices covered by step-anchored tags. null: no step-anchored tag. */
+  steps: Set<number> | null;
   /** Time ranges by label key. */
-  times: Map<string, [number, number][]>;
+  times: Map<string, [number, number][]> | null;
 }
+
+type TagFacts = [response: number, annotator: number, label: string, stepStart: number | null, stepEnd: number | null, timeStart: number | null, timeEnd: number | null];
 
 export class Agreement {
   private readonly s;
@@ -133,15 +153,20 @@ export class Agreement {
   constructor(db: Db) {
     this.s = {
       annotators: db.prepare('SELECT id, name FROM annotators ORDER BY name'),
-      tags: db.prepare(
-        `SELECT t.response_id, t.annotator_id, l.key AS label, t.step_start, t.step_end, t.time_start, t.time_end
-           FROM tags t JOIN labels l ON l.id = t.label_id
-          WHERE t.deleted_at IS NULL AND t.origin <> 'adjudication'`,
-      ),
-      verdicts: db.prepare(
-        `SELECT response_id, annotator_id, supports FROM verdicts
-          WHERE deleted_at IS NULL AND (supports IS NOT NULL OR review_status = 'done')`,
-      ),
+      // Rows as arrays: a large workspace has hundreds of thousands of these, read on every call.
+      tags: db
+        .prepare(
+          `SELECT t.response_id, t.annotator_id, l.key, t.step_start, t.step_end, t.time_start, t.time_end
+             FROM tags t JOIN labels l ON l.id = t.label_id
+            WHERE t.deleted_at IS NULL AND t.origin <> 'adjudication'`,
+        )
+        .raw(),
+      verdicts: db
+        .prepare(
+          `SELECT response_id, annotator_id, supports FROM verdicts
+            WHERE deleted_at IS NULL AND (supports IS NOT NULL OR review_status = 'done')`,
+        )
+        .raw(),
       stepCount: db.prepare('SELECT step_count FROM responses WHERE id = ?').pluck(),
     };
   }
@@ -157,36 +182,33 @@ export class Agreement {
       let m = byAnnotator.get(annotator);
       if (!m) byAnnotator.set(annotator, (m = new Map()));
       let r = m.get(response);
-      if (!r) m.set(response, (r = { labels: new Set(), supports: null, steps: new Set(), stepTagged: false, times: new Map() }));
+      if (!r) m.set(response, (r = { labels: null, supports: null, steps: null, times: null }));
       return r;
     };
-    for (const t of this.s.tags.iterate() as IterableIterator<TagFacts>) {
-      if (!names.has(t.annotator_id)) continue;
-      const r = entry(t.annotator_id, t.response_id);
-      r.labels.add(t.label);
-      if (t.step_start !== null && t.step_end !== null) {
-        r.stepTagged = true;
-        for (let i = t.step_start; i <= t.step_end; i++) r.steps.add(i);
+    for (const [response, annotator, label, s0, s1, t0, t1] of this.s.tags.iterate() as IterableIterator<TagFacts>) {
+      if (!names.has(annotator)) continue;
+      const r = entry(annotator, response);
+      if (!r.labels) r.labels = [label];
+      else if (!r.labels.includes(label)) r.labels.push(label);
+      if (s0 !== null && s1 !== null) {
+        r.steps ??= new Set();
+        for (let i = s0; i <= s1; i++) r.steps.add(i);
       }
-      if (t.time_start !== null && t.time_end !== null) {
-        const list = r.times.get(t.label) ?? [];
-        list.push([t.time_start, t.time_end]);
-        r.times.set(t.label, list);
+      if (t0 !== null && t1 !== null) {
+        r.times ??= new Map();
+        const list = r.times.get(label);
+        if (list) list.push([t0, t1]);
+        else r.times.set(label, [[t0, t1]]);
       }
     }
-    for (const v of this.s.verdicts.iterate() as IterableIterator<{ response_id: number; annotator_id: number; supports: string | null }>) {
-      if (!names.has(v.annotator_id)) continue;
-      entry(v.annotator_id, v.response_id).supports = v.supports;
+    for (const [response, annotator, supports] of this.s.verdicts.iterate() as IterableIterator<[number, number, string | null]>) {
+      if (!names.has(annotator)) continue;
+      entry(annotator, response).supports = supports;
     }
 
-    const ids = [...byAnnotator.keys()].sort((x, y) => names.get(x)!.localeCompare(names.get(y)!));
+    const ids = [...byAnnotator.keys()].sort((x, y) => (names.get(x)! < names.get(y)! ? -1 : 1));
     const pairs: AgreementPair[] = [];
-    const stepCounts = new Map<number, number>();
-    const stepCount = (response: number) => {
-      let n = stepCounts.get(response);
-      if (n === undefined) stepCounts.set(response, (n = (this.s.stepCount.get(response) as number) ?? 0));
-      return n;
-    };
+    const stepCount = (response: number) => (this.s.stepCount.get(response) as number | undefined) ?? 0;
     for (let i = 0; i < ids.length; i++) {
       for (let j = i + 1; j < ids.length; j++) {
         const pair = comparePair(names.get(ids[i])!, byAnnotator.get(ids[i])!, names.get(ids[j])!, byAnnotator.get(ids[j])!, stepCount);
@@ -197,16 +219,6 @@ export class Agreement {
   }
 }
 
-interface TagFacts {
-  response_id: number;
-  annotator_id: number;
-  label: string;
-  step_start: number | null;
-  step_end: number | null;
-  time_start: number | null;
-  time_end: number | null;
-}
-
 function comparePair(
   nameA: string,
   a: Map<number, Reviewed>,
@@ -214,61 +226,92 @@ function comparePair(
   b: Map<number, Reviewed>,
   stepCount: (response: number) => number,
 ): AgreementPair | null {
-  const shared = [...a.keys()].filter((r) => b.has(r)).sort((x, y) => x - y);
-  if (shared.length === 0) return null;
-  const labels = new Set<string>();
-  for (const r of shared) {
-    for (const l of a.get(r)!.labels) labels.add(l);
-    for (const l of b.get(r)!.labels) labels.add(l);
-  }
-  const keys = [...labels].sort();
-  const kappa: Record<string, number | null> = {};
-  const units: (0 | 1)[][] = [];
-  for (const key of keys) {
-    const va = shared.map((r) => (a.get(r)!.labels.has(key) ? 1 : 0));
-    const vb = shared.map((r) => (b.get(r)!.labels.has(key) ? 1 : 0));
-    kappa[key] = cohenKappa(va, vb);
-    for (let i = 0; i < shared.length; i++) units.push([va[i] as 0 | 1, vb[i] as 0 | 1]);
-  }
-
-  const judged = shared.filter((r) => a.get(r)!.supports !== null && b.get(r)!.supports !== null);
-  const verdictKappa = cohenKappa(
-    judged.map((r) => a.get(r)!.supports),
-    judged.map((r) => b.get(r)!.supports),
-  );
-
-  // Step level: every step of the responses where both tagged steps, valued tagged / not tagged.
-  const stepped = shared.filter((r) => a.get(r)!.stepTagged && b.get(r)!.stepTagged);
-  const sa: number[] = [];
-  const sb: number[] = [];
-  for (const r of stepped) {
-    const n = stepCount(r);
-    for (let s = 0; s < n; s++) {
-      sa.push(a.get(r)!.steps.has(s) ? 1 : 0);
-      sb.push(b.get(r)!.steps.has(s) ? 1 : 0);
-    }
-  }
-
-  // Time ranges: per (response, label) where both marked a range, the IoU of their ranges; the mean over those.
+  // Per label: [both, only a, only b]; "neither" is the shared responses less those.
+  const perLabel = new Map<string, [number, number, number]>();
+  const count = (label: string, k: 0 | 1 | 2) => {
+    let c = perLabel.get(label);
+    if (!c) perLabel.set(label, (c = [0, 0, 0]));
+    c[k]++;
+  };
+  const verdicts = new Map<string, number>();
+  let shared = 0;
+  let judged = 0;
+  const steps = [0, 0, 0, 0]; // both, only a, only b, neither
+  let stepped = 0;
   const ious: number[] = [];
-  for (const r of shared) {
-    for (const [label, ra] of a.get(r)!.times) {
-      const rb = b.get(r)!.times.get(label);
-      if (!rb) continue;
-      const iou = timeIou(ra, rb);
-      if (iou !== null) ious.push(iou);
+  for (const [response, ra] of a) {
+    const rb = b.get(response);
+    if (!rb) continue;
+    shared++;
+    for (const l of ra.labels ?? []) count(l, rb.labels?.includes(l) ? 0 : 1);
+    for (const l of rb.labels ?? []) if (!ra.labels?.includes(l)) count(l, 2);
+    if (ra.supports !== null && rb.supports !== null) {
+      judged++;
+      const key = `${ra.supports}\u0000${rb.supports}`;
+      verdicts.set(key, (verdicts.get(key) ?? 0) + 1);
+    }
+    // Step level: every step of the responses where both tagged steps, valued tagged / not tagged.
+    if (ra.steps && rb.steps) {
+      stepped++;
+      const n = stepCount(response);
+      for (let s = 0; s < n; s++) {
+        const x = ra.steps.has(s);
+        const y = rb.steps.has(s);
+        steps[x ? (y ? 0 : 1) : y ? 2 : 3]++;
+      }
+    }
+    // Time ranges: per (response, label) where both marked a range, the IoU of their ranges; the mean over those.
+    if (ra.times && rb.times) {
+      for (const [label, xa] of ra.times) {
+        const xb = rb.times.get(label);
+        if (!xb) continue;
+        const iou = timeIou(xa, xb);
+        if (iou !== null) ious.push(iou);
+      }
     }
   }
+  if (shared === 0) return null;
+
+  const kappa: Record<string, number | null> = {};
+  const total = [0, 0, 0, 0];
+  for (const key of [...perLabel.keys()].sort()) {
+    const [n11, n10, n01] = perLabel.get(key)!;
+    const n00 = shared - n11 - n10 - n01;
+    kappa[key] = kappaFromCells([
+      [1, 1, n11],
+      [1, 0, n10],
+      [0, 1, n01],
+      [0, 0, n00],
+    ]);
+    total[0] += n11;
+    total[1] += n10;
+    total[2] += n01;
+    total[3] += n00;
+  }
+  const verdictKappa = kappaFromCells(
+    [...verdicts].map(([key, c]) => {
+      const [x, y] = key.split('\u0000');
+      return [x, y, c] as const;
+    }),
+  );
 
   return {
     annotators: [nameA, nameB],
-    responses: shared.length,
+    responses: shared,
     kappa,
     verdict_kappa: verdictKappa,
-    alpha: krippendorffAlphaNominal(units),
-    verdict_responses: judged.length,
-    step_kappa: stepped.length ? cohenKappa(sa, sb) : null,
-    step_responses: stepped.length,
+    // One unit per (shared response, label either used), valued present / absent.
+    alpha: perLabel.size ? alphaBinaryPairs(total[0], total[1], total[2], total[3]) : null,
+    verdict_responses: judged,
+    step_kappa: stepped
+      ? kappaFromCells([
+          [1, 1, steps[0]],
+          [1, 0, steps[1]],
+          [0, 1, steps[2]],
+          [0, 0, steps[3]],
+        ])
+      : null,
+    step_responses: stepped,
     time_iou: ious.length ? ious.reduce((x, y) => x + y, 0) / ious.length : null,
     time_pairs: ious.length,
   };

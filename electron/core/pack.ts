@@ -7,9 +7,10 @@
 // updated_at wins, and a UUID never changes hands between annotators, so an older copy can never overwrite a newer one.
 //
 // Format (JSONL, UTF-8): line 1 is the header
-//   {"format":"cotscope-pack","version":1,"cotscope":…,"created_at":…,"annotators":[{name,kind}],"labels":[…],"counts":{…}}
+//   {"format":"cotscope-pack","version":1,"cotscope":…,"created_at":…,"workspace":…,"annotators":[{name,kind}],"labels":[…]}
 // then one object per line, `type` first: tag, verdict, adjudicated_verdict, adjudication (adjudications after the
-// tags they point at). Responses are named by run + level + sample_id + rollout, never by this workspace's row ids.
+// tags they point at, in the order they were made: the newest decision on a tag holds). Responses are named by
+// run + level + sample_id + rollout, never by this workspace's row ids.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -217,7 +218,7 @@ export function exportPack(store: Store, out: string, opts: { annotators?: reado
     .prepare(
       `SELECT j.*, a.name AS adjudicator, t.uuid AS tag_uuid, rt.uuid AS result_uuid FROM adjudications j
          JOIN annotators a ON a.id = j.adjudicator_id JOIN tags t ON t.id = j.tag_id LEFT JOIN tags rt ON rt.id = j.result_tag_id
-        WHERE ${who('j.adjudicator_id')} ORDER BY j.uuid`,
+        WHERE ${who('j.adjudicator_id')} ORDER BY j.created_at, j.id`,
     )
     .iterate() as IterableIterator<any>;
   const labels = (db.prepare('SELECT * FROM labels ORDER BY sort_order, id').all() as any[]).map((l) => ({

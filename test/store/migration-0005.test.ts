@@ -63,7 +63,7 @@ describe('0005_adjudicated_verdicts', () => {
       expect(db.prepare('SELECT * FROM verdicts ORDER BY id').all()).toEqual(before.verdicts);
       expect(db.prepare('SELECT * FROM adjudications ORDER BY id').all()).toEqual(before.adjudications);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(plan(db, 'SELECT * FROM adjudications WHERE tag_id = 1 AND adjudicator_id = 1 ORDER BY id DESC LIMIT 1')).toMatch(/adjudications_adjudicator/);
+      expect(plan(db, 'SELECT * FROM adjudications WHERE tag_id = 1 AND adjudicator_id = 1 ORDER BY created_at DESC, id DESC LIMIT 1')).toMatch(/adjudications_adjudicator/);
 
       // The adjudicated case reads the old decision; a verdict pick goes to the new table, one per adjudicator.
       const service = createService(store, { annotator: 'ana' });

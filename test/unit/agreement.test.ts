@@ -1,6 +1,6 @@
 // The agreement statistics against published worked examples.
 import { describe, expect, it } from 'vitest';
-import { cohenKappa, kappaFromTable, krippendorffAlphaNominal, timeIou } from '../../electron/core/agreement.ts';
+import { alphaBinaryPairs, cohenKappa, kappaFromTable, krippendorffAlphaNominal, timeIou } from '../../electron/core/agreement.ts';
 
 describe("Cohen's κ", () => {
   it('matches the worked examples of Wikipedia\'s "Cohen\'s kappa" article', () => {
@@ -45,6 +45,21 @@ describe("Krippendorff's α (nominal)", () => {
     ];
     const units = coders[0].map((_v, u) => coders.map((c) => c[u]));
     expect(krippendorffAlphaNominal(units)).toBeCloseTo(0.743, 3);
+  });
+
+  it('from the counts of two coders’ present/absent pairs, equals the general computation', () => {
+    // Example A as counts: both 1 once, only Ben 1 once, only Gerry 1 three times, both 0 five times.
+    expect(alphaBinaryPairs(1, 1, 3, 5)).toBeCloseTo(0.095, 3);
+    for (const [n11, n10, n01, n00] of [[4, 2, 1, 9], [0, 3, 3, 0], [7, 0, 0, 2], [2, 5, 0, 1]]) {
+      const units = [
+        ...Array.from({ length: n11 }, () => [1, 1]),
+        ...Array.from({ length: n10 }, () => [1, 0]),
+        ...Array.from({ length: n01 }, () => [0, 1]),
+        ...Array.from({ length: n00 }, () => [0, 0]),
+      ];
+      expect(alphaBinaryPairs(n11, n10, n01, n00)).toBeCloseTo(krippendorffAlphaNominal(units)!, 12);
+    }
+    expect(alphaBinaryPairs(3, 0, 0, 0)).toBeNull();
   });
 
   it('is 1 for perfect agreement and null with no variation or nothing pairable', () => {
