@@ -105,11 +105,12 @@ describe('teammates in Chromium', () => {
     expect(page.url()).toMatch(new RegExp(`#/team/${target}`));
     expect(await page.getByTestId('adj-column').evaluateAll((els) => els.map((e) => e.getAttribute('data-annotator')))).toEqual(['ana', 'bob']);
 
-    // a: keep ana's tag. j, e: edit bob's into an overlooked cue. x: the reasoning does not support the answer.
+    // a: keep ana's tag (the cursor moves on to bob's). e: edit bob's into an overlooked cue. x: the reasoning does
+    // not support the answer.
     await page.keyboard.press('a');
     const tags = page.getByTestId('adj-tag');
     await expect.poll(() => tags.nth(0).getAttribute('data-decision')).toBe('keep');
-    await page.keyboard.press('j');
+    await expect.poll(() => tags.nth(1).getAttribute('class')).toMatch(/\bselected\b/);
     await page.keyboard.press('e');
     await page.getByTestId('adj-edit-label').selectOption('overlooked-cue');
     await page.getByTestId('adj-edit-note').fill('the drawer is open in the last frame');

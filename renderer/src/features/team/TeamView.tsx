@@ -151,12 +151,14 @@ export function TeamView({ responseId }: { responseId: number | null }) {
     adjKeep: () => {
       const c = current();
       if (!c) return false;
-      void useTeam.getState().decide(c.tag.uuid, 'keep');
+      // Decided: on to the next tag, as a reviewer works down the columns.
+      void useTeam.getState().decide(c.tag.uuid, 'keep').then(() => useTeam.getState().move(1));
     },
     adjDrop: () => {
       const c = current();
       if (!c) return false;
-      void useTeam.getState().decide(c.tag.uuid, 'drop');
+      // Decided: on to the next tag, as a reviewer works down the columns.
+      void useTeam.getState().decide(c.tag.uuid, 'drop').then(() => useTeam.getState().move(1));
     },
     adjEdit: () => {
       const c = current();
