@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { importBenchmark } from '../electron/core/import-benchmark.ts';
-import { importRun } from '../electron/core/import-run.ts';
+import { importRun, type ImportTimings } from '../electron/core/import-run.ts';
 import { readJsonLines } from '../electron/core/records.ts';
-import { openStore } from '../electron/core/store.ts';
+import { configureConnection, openStore } from '../electron/core/store.ts';
 
 function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
@@ -15,17 +15,18 @@ function peakRssMb(): number {
 async function runImport(dbFile: string, annotations: string, run: string) {
   const store = openStore(dbFile);
   await importBenchmark(store, [annotations], {});
+  const timings = {} as ImportTimings;
   const t0 = process.hrtime.bigint();
-  const r = await importRun(store, run, { name: 'bench', method: 'rl' });
+  const r = await importRun(store, run, { name: 'bench', method: 'rl', timings });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   store.close();
-  return { responses: r.imported, skipped: r.skipped.count, seconds, peak_rss_mb: peakRssMb() };
+  const phases_ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
+  return { responses: r.imported, skipped: r.skipped.count, seconds, peak_rss_mb: peakRssMb(), phases_ms };
 }
 
 async function runBaseline(dbFile: string, run: string) {
   const db = new Database(dbFile);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  configureConnection(db); // the store's own settings (page size, WAL, synchronous, cache), so both write alike
   db.exec('CREATE TABLE rows (sample_id TEXT, response TEXT, reward REAL)');
   const insert = db.prepare('INSERT INTO rows (sample_id, response, reward) VALUES (?, ?, ?)');
   const t0 = process.hrtime.bigint();

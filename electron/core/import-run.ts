@@ -1,5 +1,6 @@
 // Imports a model's outputs (a "run") from SEED-Bench-R1 infer.py JSONL, GRPO-CARE / Video-R1 JSON, or any JSONL/JSON
 // with named id and response fields. Streaming, all-or-nothing: the whole file goes in one transaction.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { levelFromFileName, type Level, type Method } from '../../shared/types.ts';
@@ -8,7 +9,17 @@ import { CotscopeError } from './errors.ts';
 import { SkipLog, type ImportProgress } from './import-report.ts';
 import { sniffShape } from './records.ts';
 import { parseRunFileOnWorker } from './run-parse-pool.ts';
-import { parseRunFile, type ParseConfig, type RunFormat, type SampleEntry } from './run-records.ts';
+import {
+  Int,
+  NO_THINK,
+  Outcome,
+  parseRunFile,
+  predictionOf,
+  ROW_INTS,
+  type ParseConfig,
+  type RunFormat,
+  type SampleEntry,
+} from './run-records.ts';
 import { nowIso, type Store } from './store.ts';
 import { fileSha256, inTransaction } from './util.ts';
 
@@ -23,6 +34,22 @@ export interface ImportRunOptions {
   parallel?: boolean;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
+  /** Filled with where the import's time went (the benchmark prints it). */
+  timings?: ImportTimings;
+}
+
+/** Milliseconds on the importing thread, by phase. */
+export interface ImportTimings {
+  /** Hashing the file before the import (only when adding to an existing run: the duplicate check needs it first). */
+  hash: number;
+  /** Waiting for the parser (reading, JSON, scoring, steps) to hand over the next batch. */
+  parse_wait: number;
+  /** Inserting responses with their indexes, skips and per-question counts. */
+  insert: number;
+  /** Adding the batches' chains to the full-text index. */
+  search_index: number;
+  /** COMMIT, including the checkpoint that copies the transaction from the WAL into the database file. */
+  commit: number;
 }
 
 
@@ -37,6 +64,9 @@ export interface ImportRunResult {
   /** Responses whose scoring by cotscope differs from the file's own reward/correct. */
   scoreDisagreements: number;
 }
+
+/** Chain text gathered before it goes into the full-text index (about what FTS5's 64 MiB buffer holds). */
+const INDEX_EVERY_CHARS = 64 << 20;
 
 /** Files from this size on are parsed on a worker thread (starting one costs more than parsing a small file). */
 const PARALLEL_FROM_BYTES = 4 << 20;
@@ -56,8 +86,14 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
         'to add to it, or choose another --name',
     );
   }
-  const sha256 = await fileSha256(abs);
+  const timings: ImportTimings = Object.assign(opts.timings ?? {}, { hash: 0, parse_wait: 0, insert: 0, search_index: 0, commit: 0 });
+  // Adding to an existing run needs the hash before anything else (a file imported twice is refused up front); a new
+  // run has no files to compare with, so its hash is taken while the file is parsed instead of in a pass of its own.
+  let sha256: string | null = null;
   if (existingRun) {
+    const t = performance.now();
+    sha256 = await fileSha256(abs);
+    timings.hash = performance.now() - t;
     const dup = db
       .prepare("SELECT path, imported_at FROM imports WHERE kind = 'run' AND run_id = ? AND sha256 = ?")
       .get(existingRun.id, sha256) as { path: string; imported_at: string } | undefined;
@@ -78,13 +114,17 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
   const insertImport = db.prepare(`
     INSERT INTO imports (kind, run_id, path, sha256, bytes, format, level, options, imported_at)
     VALUES ('run', ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const finishImport = db.prepare('UPDATE imports SET format = ?, imported = ?, skipped = ? WHERE id = ?');
+  const finishImport = db.prepare('UPDATE imports SET format = ?, imported = ?, skipped = ?, sha256 = ? WHERE id = ?');
   const insertSkip = db.prepare('INSERT INTO import_skips (import_id, line, field, reason) VALUES (?, ?, ?, ?)');
   const insertResponse = db.prepare(`
     INSERT INTO responses (run_id, sample_id, import_id, source_line, rollout, raw, think_start, think_end, answer_text,
       prediction, correct, format_ok, file_reward, file_correct, score_disagreement, steps, step_count)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertFts = db.prepare('INSERT INTO responses_fts (rowid, raw) VALUES (?, ?)');
+  // Chains go into the full-text index many at a time, by one statement that reads them from the rows just written:
+  // cheaper than a statement per response that binds (and converts to UTF-8) each chain a second time. Not every
+  // batch, though: FTS5 writes out its in-memory buffer at every statement that adds several rows, and many small
+  // segments cost more to merge than the statements save.
+  const indexChains = db.prepare('INSERT INTO responses_fts (rowid, raw) SELECT id, raw FROM responses WHERE id BETWEEN ? AND ?');
 
   const skipped = new SkipLog();
   let imported = 0;
@@ -101,11 +141,21 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
       runCreated = true;
     }
     const importId = Number(
-      insertImport.run(runId, abs, sha256, fs.statSync(abs).size, 'generic', fileLevel,
+      insertImport.run(runId, abs, sha256 ?? `pending:${crypto.randomUUID()}`, fs.statSync(abs).size, 'generic', fileLevel,
         JSON.stringify({ level: opts.level ?? null, idField, responseField: opts.responseField ?? null }), now)
         .lastInsertRowid,
     );
     const nextRollout = loadRollouts(store, runId);
+    // Responses inserted but not yet in the full-text index: ids unindexed…last (consecutive, as this connection is
+    // the store's one writer and holds the transaction).
+    let unindexed = 0;
+    let last = 0;
+    let unindexedChars = 0;
+    const indexPending = () => {
+      if (unindexed) indexChains.run(unindexed, last);
+      unindexed = 0;
+      unindexedChars = 0;
+    };
     const counts = new RunSampleCounts(db, runId); // the compare matrix's per-question counts (migration 0004)
     const skip = (line: number, field: string | null, reason: string) => {
       skipped.add({ file, line, field, reason });
@@ -120,25 +170,45 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
       responseField: opts.responseField ?? null,
       level: fileLevel,
       samples: loadSamples(store),
+      hash: sha256 === null,
     };
     const parallel = opts.parallel ?? fs.statSync(abs).size >= PARALLEL_FROM_BYTES;
     const batches = parallel ? parseRunFileOnWorker(config, opts.signal) : parseRunFile(config, opts.signal);
+    let t = performance.now();
     for await (const batch of batches) {
+      const received = performance.now();
+      timings.parse_wait += received - t;
       if (opts.signal?.aborted) throw new CotscopeError('cancelled', 'cancelled');
       format = batch.format;
       records += batch.records;
+      if (batch.sha256) sha256 = batch.sha256;
       for (const s of batch.skips) skip(s.line, s.field, s.reason);
-      for (const r of batch.rows) {
-        const rollout = nextRollout.get(r.sampleDbId) ?? 0;
-        nextRollout.set(r.sampleDbId, rollout + 1);
-        const responseId = insertResponse.run(runId, r.sampleDbId, importId, r.line, rollout, r.raw, r.thinkStart,
-          r.thinkEnd, r.answer, r.prediction, r.correct ? 1 : 0, r.formatOk ? 1 : 0, r.reward,
-          r.fileCorrect === null ? null : r.fileCorrect ? 1 : 0, r.disagree ? 1 : 0, r.steps, r.stepCount).lastInsertRowid;
-        insertFts.run(responseId, r.raw);
-        counts.add(r.sampleDbId, r.correct, r.prediction);
-        if (r.disagree) disagreements++;
+      const { raw, answer, steps, ints, reward } = batch.rows;
+      for (let i = 0; i < batch.rows.count; i++) {
+        const o = i * ROW_INTS;
+        const sampleDbId = ints[o + Int.sampleDbId];
+        const outcome = ints[o + Int.outcome];
+        const rollout = nextRollout.get(sampleDbId) ?? 0;
+        nextRollout.set(sampleDbId, rollout + 1);
+        const thinkStart = ints[o + Int.thinkStart];
+        const prediction = predictionOf(outcome);
+        const correct = outcome & Outcome.correct;
+        last = Number(insertResponse.run(runId, sampleDbId, importId, ints[o + Int.line], rollout, raw[i],
+          thinkStart === NO_THINK ? null : thinkStart, thinkStart === NO_THINK ? null : ints[o + Int.thinkEnd],
+          answer[i], prediction, correct, outcome & Outcome.formatOk ? 1 : 0, Number.isNaN(reward[i]) ? null : reward[i],
+          outcome & Outcome.fileCorrectKnown ? (outcome & Outcome.fileCorrect ? 1 : 0) : null,
+          outcome & Outcome.disagree ? 1 : 0, steps[i], ints[o + Int.stepCount]).lastInsertRowid);
+        unindexed ||= last;
+        unindexedChars += raw[i].length;
+        counts.add(sampleDbId, correct === 1, prediction);
+        if (outcome & Outcome.disagree) disagreements++;
       }
-      imported += batch.rows.length;
+      const inserted = performance.now();
+      timings.insert += inserted - received;
+      if (unindexedChars >= INDEX_EVERY_CHARS) indexPending();
+      t = performance.now();
+      timings.search_index += t - inserted;
+      imported += batch.rows.count;
       if (batch.progress) opts.onProgress?.({ file, ...batch.progress, records });
     }
     if (opts.strict && skipped.count > 0) {
@@ -155,12 +225,19 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
         'empty',
       );
     }
+    t = performance.now();
+    indexPending();
+    timings.search_index += performance.now() - t;
     counts.write();
-    finishImport.run(format ?? 'generic', imported, skipped.count, importId);
+    if (sha256 === null) throw new CotscopeError(`${file}: the parser did not report the file's sha256`, 'internal');
+    finishImport.run(format ?? 'generic', imported, skipped.count, sha256, importId);
+    committing = performance.now();
   };
 
+  let committing = 0;
   try {
     await inTransaction(db, work);
+    timings.commit = performance.now() - committing;
   } catch (err) {
     if (err instanceof CotscopeError && (err.code === 'strict' || err.code === 'empty')) {
       throw new ImportRefused(err.message, err.code, skipped);

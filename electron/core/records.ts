@@ -27,6 +27,8 @@ export interface ReadOptions {
   arrayKey?: string;
   /** Bytes per read (default 1 MiB); tests use small chunks to exercise records split across reads. */
   chunkSize?: number;
+  /** Sees every byte of the file, in order, as it is read (the run importer hashes the file on the way). */
+  onBytes?: (chunk: Buffer) => void;
 }
 
 const CHUNK = 1 << 20;
@@ -85,6 +87,7 @@ export async function* readJsonLines(file: string, opts: ReadOptions = {}): Asyn
     for await (const read of stream as AsyncIterable<Buffer>) {
       if (opts.signal?.aborted) throw abortError();
       bytesRead += read.length;
+      opts.onBytes?.(read);
       let chunk = read;
       if (!bomChecked) {
         chunk = carry.length ? Buffer.concat([...carry, chunk]) : chunk;
@@ -166,6 +169,7 @@ export async function* readJsonArray(
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (opts.signal?.aborted) throw abortError();
       bytesRead += chunk.length;
+      opts.onBytes?.(chunk);
       const batch = scanner.feed(decoder.write(chunk));
       opts.onProgress?.({ bytesRead, bytesTotal: total });
       if (batch.length) yield batch;

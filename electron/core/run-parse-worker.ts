@@ -1,7 +1,7 @@
 // Worker thread: parses a run file (run-records.ts) and posts the batches to the importer, a few ahead at most.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CotscopeError } from './errors.ts';
-import { parseRunFile, type ParseConfig } from './run-records.ts';
+import { parseRunFile, transferList, type ParseConfig } from './run-records.ts';
 
 const MAX_AHEAD = 4;
 const port = parentPort!;
@@ -17,7 +17,7 @@ port.on('message', (m: { type: 'ack' }) => {
 
 try {
   for await (const batch of parseRunFile(workerData.config as ParseConfig)) {
-    port.postMessage({ type: 'batch', batch });
+    port.postMessage({ type: 'batch', batch }, transferList(batch.rows));
     ahead++;
     while (ahead >= MAX_AHEAD) await new Promise<void>((resolve) => (wake = resolve));
   }

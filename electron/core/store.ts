@@ -43,12 +43,7 @@ export function openStore(file: string, opts: OpenOptions = {}): Store {
     // Reading the header first turns "file is not a database" or "written by a newer cotscope" into a clear message
     // before anything writes to the file.
     refuseNewer(db, abs, loadMigrations(opts.migrationsDir).length);
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('cache_size = -65536'); // 64 MiB page cache
-    db.pragma('temp_store = MEMORY');
+    configureConnection(db);
     const migration = migrate(db, abs, opts.migrationsDir);
     if (migration.from === 0) seedWorkspace(db);
     return { db, file: abs, migration, close: () => db.close() };
@@ -57,6 +52,23 @@ export function openStore(file: string, opts: OpenOptions = {}): Store {
     if (err instanceof CotscopeError) throw err;
     throw new CotscopeError(`${abs}: cannot open as a workspace: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The settings every workspace connection runs with (the benchmark's baseline uses them too, so that it measures
+ * the same database). Call it before anything writes to the file.
+ */
+export function configureConnection(db: Db): void {
+  // Takes effect only when the file is new (an existing workspace keeps its page size; in WAL mode not even VACUUM
+  // changes it). A response row is 0.6-1 KB of text: on 16 KiB pages a million-response import writes fewer, fuller
+  // pages than on the default 4 KiB, and its inserts and commit measured about a third faster.
+  db.pragma('page_size = 16384');
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536'); // 64 MiB page cache
+  db.pragma('temp_store = MEMORY');
 }
 
 /** What every new workspace starts with: the default taxonomy. */

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -291,6 +292,22 @@ describe('run import on a worker thread', () => {
       );
     expect(rows(true)).toEqual(rows(false));
     expect(rows(true)).toHaveLength(7);
+  });
+
+  it('records the file\'s sha256 and makes every chain searchable, inline and on the worker', async () => {
+    await importValidation();
+    const f = 'eval_results_for_validation_L1.jsonl';
+    for (const parallel of [false, true]) await importRun(store, runFile(f), { name: `${f}-${parallel}`, method: 'rl', parallel });
+    const sha = crypto.createHash('sha256').update(fs.readFileSync(runFile(f))).digest('hex');
+    expect(store.db.prepare("SELECT sha256 FROM imports WHERE kind = 'run' ORDER BY id").pluck().all()).toEqual([sha, sha]);
+    // A new run's hash is taken while parsing: adding the same file to it again is still refused.
+    await expect(importRun(store, runFile(f), { name: `${f}-true`, method: 'rl', parallel: true })).rejects.toThrow(/already imported/);
+    // The full-text index holds exactly the stored chains (FTS5 checks it against the responses table).
+    expect(() => store.db.prepare("INSERT INTO responses_fts (responses_fts) VALUES ('integrity-check')").run()).not.toThrow();
+    const hits = (q: string) => store.db.prepare('SELECT rowid FROM responses_fts WHERE responses_fts MATCH ? ORDER BY rowid').pluck().all(q);
+    const ids = store.db.prepare('SELECT id FROM responses ORDER BY id').pluck().all();
+    expect(hits('think* OR answer* OR the')).toEqual(ids);
+    expect(hits('kettle')).toHaveLength(2);
   });
 
   it('reports a file without a response field from the worker as clearly as inline', async () => {
