@@ -114,15 +114,16 @@ const TagLine = z.object({
   ...responseKey,
   label: z.string().min(1),
   annotator: z.string().min(1),
-  steps: pair.nullable(),
-  span: pair.nullable(),
-  time: timePair.nullable(),
-  note: z.string().nullable(),
-  severity: z.enum(['minor', 'major', 'critical']).nullable(),
-  origin: z.enum(['human', 'suggestion', 'import', 'adjudication']),
+  // Absent is null: a pack trimmed by hand still reads.
+  steps: pair.nullable().default(null),
+  span: pair.nullable().default(null),
+  time: timePair.nullable().default(null),
+  note: z.string().nullable().default(null),
+  severity: z.enum(['minor', 'major', 'critical']).nullable().default(null),
+  origin: z.enum(['human', 'suggestion', 'import', 'adjudication']).default('human'),
   created_at: iso,
   updated_at: iso,
-  deleted_at: iso.nullable(),
+  deleted_at: iso.nullable().default(null),
 });
 
 const VerdictLine = z.object({
@@ -130,12 +131,12 @@ const VerdictLine = z.object({
   uuid,
   ...responseKey,
   annotator: z.string().min(1),
-  supports: z.enum(['yes', 'no', 'unclear']).nullable(),
-  review_status: z.enum(['todo', 'done', 'skipped']),
-  note: z.string().nullable(),
+  supports: z.enum(['yes', 'no', 'unclear']).nullable().default(null),
+  review_status: z.enum(['todo', 'done', 'skipped']).default('todo'),
+  note: z.string().nullable().default(null),
   created_at: iso,
   updated_at: iso,
-  deleted_at: iso.nullable(),
+  deleted_at: iso.nullable().default(null),
 });
 
 const AdjudicatedVerdictLine = z.object({
@@ -143,11 +144,11 @@ const AdjudicatedVerdictLine = z.object({
   uuid,
   ...responseKey,
   adjudicator: z.string().min(1),
-  supports: z.enum(['yes', 'no', 'unclear']).nullable(),
-  note: z.string().nullable(),
+  supports: z.enum(['yes', 'no', 'unclear']).nullable().default(null),
+  note: z.string().nullable().default(null),
   created_at: iso,
   updated_at: iso,
-  deleted_at: iso.nullable(),
+  deleted_at: iso.nullable().default(null),
 });
 
 const AdjudicationLine = z.object({
@@ -156,8 +157,8 @@ const AdjudicationLine = z.object({
   tag: uuid,
   adjudicator: z.string().min(1),
   decision: z.enum(['keep', 'edit', 'drop']),
-  result_tag: uuid.nullable(),
-  note: z.string().nullable(),
+  result_tag: uuid.nullable().default(null),
+  note: z.string().nullable().default(null),
   created_at: iso,
 });
 

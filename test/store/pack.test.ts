@@ -233,6 +233,23 @@ describe('import-pack', () => {
     expect(detail.tags.find((t) => t.uuid === mine.uuid)).toMatchObject({ annotator: 'bob', label: 'overlooked-cue' });
   });
 
+  it('reads a hand-written pack whose lines leave out what is null', async () => {
+    const bob = workspace('bob');
+    const file = path.join(root, 'by-hand.pack');
+    const t = '2026-03-01T10:00:00.000Z';
+    writeLines(file, [
+      { format: 'cotscope-pack', version: 1 },
+      { type: 'tag', uuid: '0b7c6a1e-2f44-4c2e-9d1a-6f3e8b2c4d10', run: 'sft', level: 'L1', sample_id: 2107, rollout: 0, label: 'format', annotator: 'script', created_at: t, updated_at: t },
+      { type: 'verdict', uuid: '0b7c6a1e-2f44-4c2e-9d1a-6f3e8b2c4d11', run: 'sft', level: 'L1', sample_id: '2107', rollout: 0, annotator: 'script', supports: 'no', created_at: t, updated_at: t },
+    ]);
+    const r = await bob.call('importPack', { path: file });
+    expect(r.tags.added).toBe(1);
+    expect(r.verdicts.added).toBe(1);
+    const detail = await bob.call('getResponse', { id: bob.id('sft', '2107') });
+    expect(detail.tags[0]).toMatchObject({ label: 'format', annotator: 'script', steps: null, span: null, time: null, note: null, origin: 'human' });
+    expect(detail.verdicts[0]).toMatchObject({ annotator: 'script', supports: 'no', reviewStatus: 'todo' });
+  });
+
   it('refuses a file that is not a pack, or a pack from a newer cotscope, and imports nothing', async () => {
     const bob = workspace('bob');
     const notPack = path.join(root, 'run.jsonl');
