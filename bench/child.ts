@@ -12,16 +12,37 @@ function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
 }
 
+/** CPU seconds of the whole process since `from`. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return Math.round((u.user + u.system) / 1e4) / 100;
+}
+
+/** CPU seconds of this (the main, writing) thread alone; null where /proc is not there. */
+function mainThreadCpuSeconds(): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
 async function runImport(dbFile: string, annotations: string, run: string) {
   const store = openStore(dbFile);
   await importBenchmark(store, [annotations], {});
   const timings = {} as ImportTimings;
+  const thread0 = mainThreadCpuSeconds();
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = await importRun(store, run, { name: 'bench', method: 'rl', timings });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu_s = cpuSeconds(cpu0);
+  const thread1 = mainThreadCpuSeconds();
   store.close();
   const phases_ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
-  return { responses: r.imported, skipped: r.skipped.count, seconds, peak_rss_mb: peakRssMb(), phases_ms };
+  const writer_thread_cpu_s = thread0 === null || thread1 === null ? null : Math.round((thread1 - thread0) * 100) / 100;
+  return { responses: r.imported, skipped: r.skipped.count, seconds, peak_rss_mb: peakRssMb(), cpu_s, writer_thread_cpu_s, phases_ms };
 }
 
 async function runBaseline(dbFile: string, run: string) {
@@ -29,6 +50,7 @@ async function runBaseline(dbFile: string, run: string) {
   configureConnection(db); // the store's own settings (page size, WAL, synchronous, cache), so both write alike
   db.exec('CREATE TABLE rows (sample_id TEXT, response TEXT, reward REAL)');
   const insert = db.prepare('INSERT INTO rows (sample_id, response, reward) VALUES (?, ?, ?)');
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   let n = 0;
   db.exec('BEGIN');
@@ -42,8 +64,9 @@ async function runBaseline(dbFile: string, run: string) {
   }
   db.exec('COMMIT');
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu_s = cpuSeconds(cpu0);
   db.close();
-  return { responses: n, seconds, peak_rss_mb: peakRssMb() };
+  return { responses: n, seconds, cpu_s, peak_rss_mb: peakRssMb() };
 }
 
 const [mode, ...args] = process.argv.slice(2);

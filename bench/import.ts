@@ -85,6 +85,12 @@ try {
       baseline_responses_per_s: Math.round(baseline.responses / baseline.seconds),
       baseline_peak_rss_mb: round(baseline.peak_rss_mb, 1),
       ratio_to_baseline: round(imported.seconds / baseline.seconds, 2),
+      // CPU seconds of the measured part: on a shared machine they show what the wall-clock figures lost to others.
+      cpu_s: imported.cpu_s,
+      writer_thread_cpu_s: imported.writer_thread_cpu_s,
+      baseline_cpu_s: baseline.cpu_s,
+      /** Where the importer's writing thread spent its time (ms; parse_wait is time it waited for the parsing worker). */
+      phases_ms: imported.phases_ms,
       targets: { responses_per_s: 100_000, peak_rss_mb: 1024 },
     },
     list: { ...service.list, responses: service.responses, tags: service.tags, target_ms: 30 },
@@ -106,6 +112,8 @@ try {
       `import   ${i.responses.toLocaleString('en')} responses in ${i.seconds} s = ${i.responses_per_s.toLocaleString('en')} responses/s, peak RSS ${i.peak_rss_mb} MB`,
       `baseline ${i.responses.toLocaleString('en')} rows      in ${i.baseline_seconds} s = ${i.baseline_responses_per_s.toLocaleString('en')} rows/s, peak RSS ${i.baseline_peak_rss_mb} MB (JSON.parse + bare insert)`,
       `ratio    import takes ${i.ratio_to_baseline}× the baseline's time; targets: ≥ 100,000 responses/s, peak RSS < 1024 MB`,
+      `phases   ${Object.entries(i.phases_ms).map(([k, v]) => `${k} ${v} ms`).join(', ')} (the writing thread)`,
+      `cpu      import ${i.cpu_s} s (writing thread ${i.writer_thread_cpu_s} s), baseline ${i.baseline_cpu_s} s`,
       ...Object.entries(results.list)
         .filter(([, v]) => typeof v === 'object')
         .map(([k, v]: [string, any]) => `list     ${k.padEnd(32)} median ${v.median_ms} ms, p95 ${v.p95_ms} ms`),
