@@ -62,6 +62,14 @@ try {
     }),
   );
 
+  process.stdout.write('timing agreement, the disagreement list and packs…\n');
+  const team = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'team.ts'), path.join(dir, 'import.db'), dir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+
   process.stdout.write('timing the workbench in Chromium (demo workspace)…\n');
   let ui: Record<string, unknown> | { error: string };
   try {
@@ -102,6 +110,7 @@ try {
         { rows: e.rows, seconds: round(e.seconds, 3), rows_per_s: e.rows_per_s, mib: e.mib, peak_rss_mb: round(e.peak_rss_mb, 1) },
       ]),
     ),
+    team,
     ui: { ...ui, targets: { tag_keystroke_to_shown_ms: 50, response_switch_to_first_frame_ms: 300 } },
   };
   const outFile = path.join(here, 'results.json');
@@ -128,6 +137,8 @@ try {
         .filter(([, v]) => typeof v === 'object')
         .map(([k, v]: [string, any]) => `agg      ${k.padEnd(42)} median ${v.median_ms} ms, p95 ${v.p95_ms} ms`),
       `agg      (${results.aggregates.responses.toLocaleString('en')} responses, ${results.aggregates.tags.toLocaleString('en')} tags, ${results.aggregates.verdicts.toLocaleString('en')} verdicts; each after a tag save; target 50 ms)`,
+      `team     agreement, all pairs: median ${team.agreement_all_pairs.median_ms} ms · disagreements, first page: ${team.disagreements_first_page.median_ms} ms · one case: ${team.adjudication_case?.median_ms ?? '–'} ms · bare scan of the same rows: ${team.baseline_scan_tags_and_verdicts.median_ms} ms`,
+      `team     pack of ${team.pack.rows.toLocaleString('en')} rows: export ${team.pack.export_rows_per_s.toLocaleString('en')} rows/s, merge back (unchanged) ${team.pack.merge_rows_per_s.toLocaleString('en')} rows/s; bare JSONL of the rows ${team.pack.baseline_rows_per_s.toLocaleString('en')} rows/s`,
       `ui       ${JSON.stringify(results.ui)}`,
       `written  ${path.relative(process.cwd(), outFile)}`,
     ].join('\n'),
