@@ -99,7 +99,8 @@ describe('teammates in Chromium', () => {
     expect(Number(await rows.first().getAttribute('data-response-id'))).toBe(target);
     await api('setAnnotator', { name: 'carol' });
     await page.reload();
-    await rows.first().click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.keyboard.press(']'); // the next (here: first) disagreement
     const adj = page.getByTestId('adjudication');
     await expect.poll(() => adj.getAttribute('data-response-id')).toBe(String(target));
     expect(page.url()).toMatch(new RegExp(`#/team/${target}`));
