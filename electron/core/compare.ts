@@ -219,7 +219,6 @@ export class Compare {
     // The questions some chosen run answered, in import order (samples.id), like the library.
     const chosen: number[] = [];
     for (const id of [...levelOf.keys()].sort((x, y) => x - y)) {
-      const s = { id };
       const figures = runIds.map((run) => per.get(run)!.get(id));
       const fa = figures[0];
       const fb = figures[1];
@@ -227,9 +226,9 @@ export class Compare {
         if (!fa || !fb || outcomeOf(isRight(fa.correct, fa.n), isRight(fb.correct, fb.n)) !== filter.outcome) continue;
       }
       if (filter.disagree !== undefined && disagree(figures) !== filter.disagree) continue;
-      if (flawed && flawed.has(s.id) !== filter.rightFlawed) continue;
+      if (flawed && flawed.has(id) !== filter.rightFlawed) continue;
       if (labelOnly) {
-        const has = labelOnly.sampleRuns.get(s.id);
+        const has = labelOnly.sampleRuns.get(id);
         if (!has || !has.has(labelOnly.run) || has.size > 1) continue;
       }
       chosen.push(id);
@@ -284,7 +283,11 @@ export class Compare {
       )
       .raw()
       .all(JSON.stringify(sampleIds), ...runIds) as [number, number, string, number][];
-    for (const [sample, run, label, n] of tagRows) (labels.get(key(sample, run)) ?? labels.set(key(sample, run), {}).get(key(sample, run))!)[label] = n;
+    for (const [sample, run, label, n] of tagRows) {
+      let cell = labels.get(key(sample, run));
+      if (!cell) labels.set(key(sample, run), (cell = {}));
+      cell[label] = n;
+    }
 
     return page.map((s) => {
       const cells: CompareRunCell[] = runs.map((r) => {
@@ -333,7 +336,6 @@ export function disagree(figures: (RunOnSample | undefined)[]): boolean {
   return modes.some((m) => m !== modes[0]);
 }
 
-export { LETTERS };
 
 /** The matrix as a plain-text table: one line per level, then all. */
 export function formatMatrix(m: CompareMatrix): string {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeLabelStats } from '../../electron/core/stats.ts';
-import type { ResponseFilter } from '../../shared/api.ts';
+import type { DashboardFilter, ResponseFilter } from '../../shared/api.ts';
 import { buildFixture, type Fixture } from './aggregates-fixture.ts';
 
 let dir: string;
@@ -81,12 +81,13 @@ describe('aggregate query plans', () => {
     usesKey(p, 'run_samples a', /SEARCH a USING PRIMARY KEY \(run_id=\?\).*SEARCH b USING PRIMARY KEY \(run_id=\? AND sample_id=\?\)/);
   });
 
-  for (const [name, filter] of [
+  const filters: [string, DashboardFilter][] = [
     ['everyone', {}],
     ['one annotator', { annotators: ['ana'] }],
     ['levels and a domain', { levels: ['L3'], domains: ['Work'] }],
     ['runs and labels', { runs: ['sft'], labels: ['inconsistent', 'format'] }],
-  ] as const) {
+  ];
+  for (const [name, filter] of filters) {
     it(`dashboard (${name}): every chart reads the kept counts by (annotator, run, …)`, async () => {
       const p = await plans(() => f.call('getDashboard', filter));
       noFullScans(p);
