@@ -94,6 +94,8 @@ export class ExportJobs {
     try {
       // Let start() answer first: the job's first batch runs after this call has returned.
       await new Promise((resolve) => setImmediate(resolve));
+      if (!this.store.db.open) controller.abort();
+      if (controller.signal.aborted) throw new CotscopeError('cancelled', 'cancelled');
       jobStore = openStore(this.store.file, { create: false });
       const me = this.annotator();
       const r = await runExport(jobStore.db, {

@@ -9,7 +9,7 @@ import { writeBenchFiles } from '../../bench/generate.ts';
 import { dispatch } from '../../electron/core/dispatch.ts';
 import { importBenchmark } from '../../electron/core/import-benchmark.ts';
 import { importRun } from '../../electron/core/import-run.ts';
-import { createService, type Service } from '../../electron/core/service.ts';
+import { createService, serviceInternals, type Service } from '../../electron/core/service.ts';
 import { openStore, type Store } from '../../electron/core/store.ts';
 import type { ExportJob, Input, MethodName, Output } from '../../shared/api.ts';
 
@@ -90,6 +90,21 @@ describe('export jobs', () => {
     const bad = await dispatch(service, 'startExport', { format: 'xlsx', out: 'x' });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.message).toMatch(/^startExport: field `format`/);
+  });
+
+  it('stop when the workspace closes under them (switched, or the app quits), leaving no file', async () => {
+    const before = outputs();
+    const other = openStore(path.join(dir, 'w.db'));
+    const svc = createService(other, { annotator: 'alice' });
+    const r = await dispatch(svc, 'startExport', { format: 'jsonl', out: path.join(dir, 'out-closed.jsonl') });
+    if (!r.ok) throw new Error(r.error.message);
+    const job = r.value as ExportJob;
+    const exports = serviceInternals(svc).exports;
+    while (exports.get(job.id).done === 0) await sleep(1);
+    other.close();
+    const ended = await exports.settle(job.id);
+    expect(ended.state).toBe('cancelled');
+    expect(outputs()).toEqual(before);
   });
 
   it('go on answering and saving tags while an export runs', async () => {
