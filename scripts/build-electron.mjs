@@ -49,6 +49,19 @@ const parseWorkerPlugin = {
   },
 };
 
+/** The same for export-jobs.ts, which starts each export on export-worker.ts. */
+const exportWorkerPlugin = {
+  name: 'cotscope-export-worker',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]electron[\\/]core[\\/]export-jobs\.ts$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const from = "new URL('./worker-bootstrap.js', import.meta.url)";
+      if (!source.includes(from)) throw new Error(`${args.path}: expected ${from} (update scripts/build-electron.mjs)`);
+      return { contents: source.replace(from, "new URL('./export-worker.mjs', import.meta.url)"), loader: 'ts' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -70,7 +83,7 @@ export async function bundle(outDir = OUT) {
     esbuild.build({
       ...common,
       ...esmRequire,
-      plugins: [parseWorkerPlugin],
+      plugins: [parseWorkerPlugin, exportWorkerPlugin],
       entryPoints: [path.join(REPO, 'electron/core/service-worker.ts')],
       outfile: path.join(outDir, 'service-worker.mjs'),
       format: 'esm',
@@ -80,6 +93,13 @@ export async function bundle(outDir = OUT) {
       ...esmRequire,
       entryPoints: [path.join(REPO, 'electron/core/run-parse-worker.ts')],
       outfile: path.join(outDir, 'run-parse-worker.mjs'),
+      format: 'esm',
+    }),
+    esbuild.build({
+      ...common,
+      ...esmRequire,
+      entryPoints: [path.join(REPO, 'electron/core/export-worker.ts')],
+      outfile: path.join(outDir, 'export-worker.mjs'),
       format: 'esm',
     }),
   ]);

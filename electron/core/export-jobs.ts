@@ -1,17 +1,23 @@
 // Export jobs: exports started from the app, running in the background while the window polls their progress (as
-// import jobs do). A job reads through its own connection to the workspace, in one read transaction: it sees one
-// consistent snapshot, and the app's connection stays free to save tags meanwhile. Exports only read, so several
+// import jobs do). A job runs on its own worker thread (export-worker.ts) with its own connection to the workspace,
+// in one read transaction: it sees one consistent snapshot, and the service's thread and connection stay free to
+// answer the window and save tags meanwhile. Exports only read, so several
 // may run at once, and beside an import (they see what was committed before it). A cancel, a failure, or the
 // workspace closing removes what the job wrote: no partial file is left.
 import crypto from 'node:crypto';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { ExportJob, ParsedInput } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import { checkDestination } from './export/output.ts';
-import { runExport } from './export/run.ts';
-import { openStore, type Store } from './store.ts';
+import type { ExportWorkerConfig, ExportWorkerMessage } from './export-worker.ts';
+import type { Store } from './store.ts';
 
 export type StartExport = ParsedInput<'startExport'>;
+
+const BOOTSTRAP = fileURLToPath(new URL('./worker-bootstrap.js', import.meta.url));
+const WORKER_MODULE = new URL('./export-worker.ts', import.meta.url).href;
 
 /** Finished jobs remembered for getExport. */
 const JOBS_KEPT = 50;
@@ -90,29 +96,27 @@ export class ExportJobs {
 
   private async run(job: Job, input: StartExport): Promise<void> {
     const { view, controller } = job;
-    let jobStore: Store | null = null;
     try {
-      // Let start() answer first: the job's first batch runs after this call has returned.
+      // Let start() answer first.
       await new Promise((resolve) => setImmediate(resolve));
       if (!this.store.db.open) controller.abort();
       if (controller.signal.aborted) throw new CotscopeError('cancelled', 'cancelled');
-      jobStore = openStore(this.store.file, { create: false });
       const me = this.annotator();
-      const r = await runExport(jobStore.db, {
-        format: input.format,
-        out: input.out,
-        filter: input.filter,
-        me,
-        workspace: this.store.file,
-        command: `cotscope app: export dialog (${input.format}) by ${me.name}`,
-        license: input.license,
-        signal: controller.signal,
-        onProgress: (p) => {
-          view.done = p.done;
-          view.total = p.total;
-          // The workspace was closed (switched, or the app quits): stop rather than write on for nobody.
-          if (!this.store.db.open) controller.abort();
+      const config: ExportWorkerConfig = {
+        dbFile: this.store.file,
+        options: {
+          format: input.format,
+          out: input.out,
+          filter: input.filter,
+          me,
+          workspace: this.store.file,
+          command: `cotscope app: export dialog (${input.format}) by ${me.name}`,
+          license: input.license,
         },
+      };
+      const r = await this.onWorker(config, controller, (p) => {
+        view.done = p.done;
+        view.total = p.total;
       });
       view.state = 'done';
       view.rows = r.rows;
@@ -131,8 +135,39 @@ export class ExportJobs {
         view.state = 'failed';
         view.message = (err as Error).message;
       }
-    } finally {
-      jobStore?.close();
     }
+  }
+
+  /**
+   * Runs the export on its own worker thread (export-worker.ts), passing a cancel on, and a close of the workspace
+   * as a cancel: the worker removes what it wrote before it answers.
+   */
+  private onWorker(
+    config: ExportWorkerConfig,
+    controller: AbortController,
+    onProgress: (p: { done: number; total: number }) => void,
+  ): Promise<Extract<ExportWorkerMessage, { type: 'done' }>> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(BOOTSTRAP, { workerData: { module: WORKER_MODULE, config } });
+      let settled = false;
+      const cancel = () => worker.postMessage({ type: 'cancel' });
+      controller.signal.addEventListener('abort', cancel);
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        controller.signal.removeEventListener('abort', cancel);
+        fn();
+      };
+      worker.on('message', (m: ExportWorkerMessage) => {
+        if (m.type === 'progress') {
+          onProgress(m);
+          // The workspace was closed (switched, or the app quits): stop rather than write on for nobody.
+          if (!this.store.db.open) controller.abort();
+        } else if (m.type === 'done') finish(() => resolve(m));
+        else finish(() => reject(new CotscopeError(m.message, m.code)));
+      });
+      worker.on('error', (err) => finish(() => reject(err)));
+      worker.on('exit', (code) => finish(() => reject(new CotscopeError(`the export stopped (worker exit code ${code})`, 'internal'))));
+    });
   }
 }

@@ -257,3 +257,26 @@ describe('the bundled run-parse worker', () => {
     expect(messages.at(-1)?.type).toBe('done');
   });
 });
+
+describe('the bundled export worker', () => {
+  it('runs as plain JavaScript (no TypeScript loader) and writes an export', async () => {
+    const { openStore } = await import('../../electron/core/store.ts');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-shell-export-'));
+    try {
+      openStore(path.join(dir, 'w.db')).close();
+      const out = path.join(dir, 'out.jsonl');
+      const worker = new Worker(path.join(OUT, 'export-worker.mjs'), {
+        workerData: { config: { dbFile: path.join(dir, 'w.db'), options: { format: 'jsonl', out, workspace: path.join(dir, 'w.db'), command: 'test' } } },
+      });
+      const last = await new Promise<{ type: string }>((resolve, reject) => {
+        worker.on('message', (m: { type: string }) => m.type !== 'progress' && resolve(m));
+        worker.on('error', reject);
+      });
+      await worker.terminate();
+      expect(last).toMatchObject({ type: 'done', responses: 0, out });
+      expect(JSON.parse(fs.readFileSync(`${out}.meta.json`, 'utf8'))).toMatchObject({ tool: 'cotscope', format: 'jsonl' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
