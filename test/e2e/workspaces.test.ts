@@ -41,7 +41,8 @@ describe('workspaces in Chromium', () => {
     const fresh = path.join(ctx.served.dir, 'fresh.db');
     await page.getByTestId('workspace-path').fill(fresh);
     await page.getByTestId('workspace-create').click();
-    await expect.poll(() => page.getByTestId('workspace-name').innerText()).toContain('fresh.db');
+    // Opening starts a new service thread and migrates the new file (about a second, more on a loaded machine).
+    await expect.poll(() => page.getByTestId('workspace-name').innerText(), { timeout: 15_000 }).toContain('fresh.db');
     await expect.poll(() => page.getByTestId('list-total').innerText()).toMatch(/^0 responses/);
     await page.getByTestId('list-empty').waitFor();
     expect(await rows.count()).toBe(0);
@@ -55,7 +56,7 @@ describe('workspaces in Chromium', () => {
     await expect.poll(() => recent.count()).toBe(2);
     expect(await recent.evaluateAll((els) => els.map((e) => e.getAttribute('data-path')))).toEqual([fresh, ctx.served.db]);
     await page.locator(`[data-testid="workspace-recent"][data-path="${ctx.served.db}"]`).click();
-    await expect.poll(() => page.getByTestId('workspace-name').innerText()).toContain('demo.db');
+    await expect.poll(() => page.getByTestId('workspace-name').innerText(), { timeout: 15_000 }).toContain('demo.db');
     await expect.poll(() => page.getByTestId('list-total').innerText()).toBe(demoTotal);
     await expect.poll(() => rows.count()).toBeGreaterThan(5);
     expect(await page.getByTestId('workspace-path').count()).toBe(0);
