@@ -19,7 +19,7 @@ import type {
   Tag,
   Verdict,
 } from '../../shared/api.ts';
-import { invalid, tagFromRow, verdictFromRow } from './annotations.ts';
+import { invalid, sameTag, tagFields, tagFromRow, verdictFromRow } from './annotations.ts';
 import type { CurrentAnnotator } from './annotator.ts';
 import { CotscopeError } from './errors.ts';
 import { nowIso, type Db } from './store.ts';
@@ -278,17 +278,17 @@ export class Adjudication {
     const result = resultId === undefined ? undefined : (this.s.tagById.get(resultId) as TagRow);
     if (prev && prev.decision === input.decision && (input.note === undefined || input.note === prev.note)) {
       // Same decision again: nothing to record unless an edit changes the adjudicated tag.
-      const unchanged = input.decision !== 'edit' || (result && result.deleted_at === null && sameFields(result, next));
+      const unchanged = input.decision !== 'edit' || (result && result.deleted_at === null && sameTag(result, next));
       if (unchanged) return this.get(original.response_id, input.annotators);
     }
     let resultTagId: number | null = null;
     if (input.decision === 'drop') {
-      if (result && result.deleted_at === null) this.s.writeTag.run({ ...fields(result), id: result.id, deleted_at: now, now });
+      if (result && result.deleted_at === null) this.s.writeTag.run({ ...tagFields(result), id: result.id, deleted_at: now, now });
     } else if (result) {
-      this.s.writeTag.run({ ...fields(next), id: result.id, deleted_at: null, now });
+      this.s.writeTag.run({ ...tagFields(next), id: result.id, deleted_at: null, now });
       resultTagId = result.id;
     } else {
-      const info = this.s.insertTag.run({ ...fields(next), uuid: crypto.randomUUID(), response_id: original.response_id, annotator_id: me, now });
+      const info = this.s.insertTag.run({ ...tagFields(next), uuid: crypto.randomUUID(), response_id: original.response_id, annotator_id: me, now });
       resultTagId = Number(info.lastInsertRowid);
     }
     const note = input.note !== undefined ? input.note : (prev?.note ?? null);
@@ -377,22 +377,3 @@ function disagreementOf(facts: readonly Fact[]): { raters: number[]; labels: str
   return { raters: [...labels.keys()], labels: disputed, verdicts };
 }
 
-function fields(t: TagRow) {
-  return {
-    label_id: t.label_id,
-    step_start: t.step_start,
-    step_end: t.step_end,
-    char_start: t.char_start,
-    char_end: t.char_end,
-    time_start: t.time_start,
-    time_end: t.time_end,
-    note: t.note,
-    severity: t.severity,
-  };
-}
-
-function sameFields(a: TagRow, b: TagRow): boolean {
-  const fa = fields(a);
-  const fb = fields(b);
-  return (Object.keys(fa) as (keyof typeof fa)[]).every((k) => fa[k] === fb[k]);
-}

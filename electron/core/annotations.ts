@@ -439,7 +439,12 @@ function checkAnchors(
   }
 }
 
-function tagFields(t: TagRow) {
+/** What a tag says (its label, anchors, note, severity), without who, when or which row: what writes copy and edits compare. */
+export type TagContent = Pick<TagRow, 'label_id' | 'step_start' | 'step_end' | 'char_start' | 'char_end' | 'time_start' | 'time_end' | 'note'> & {
+  severity: string | null;
+};
+
+export function tagFields(t: TagContent): TagContent {
   return {
     label_id: t.label_id,
     step_start: t.step_start,
@@ -453,8 +458,9 @@ function tagFields(t: TagRow) {
   };
 }
 
-function sameTag(a: TagRow, b: TagRow): boolean {
+/** Two tags say the same thing (an edit that changes nothing). */
+export function sameTag(a: TagContent, b: TagContent): boolean {
   const fa = tagFields(a);
   const fb = tagFields(b);
-  return (Object.keys(fa) as (keyof typeof fa)[]).every((k) => fa[k] === fb[k]);
+  return (Object.keys(fa) as (keyof TagContent)[]).every((k) => fa[k] === fb[k]);
 }
