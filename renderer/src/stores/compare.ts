@@ -11,8 +11,10 @@ import { columnWorkbench } from './workbench.ts';
 
 export const OUTCOMES: readonly Outcome[] = ['both_right', 'only_a', 'only_b', 'both_wrong'];
 const LEVELS: readonly Level[] = ['L1', 'L2', 'L3', 'train'];
-/** The most questions one walk holds (the contract's page limit). */
-export const WALK_LIMIT = 5000;
+/** Questions fetched at a time: the walk grows by a page as it is scrolled or stepped past its end. */
+export const WALK_PAGE = 200;
+/** The contract's largest page: what a refresh re-reads at most, and how far a question named in the URL is sought. */
+const WALK_MAX = 5000;
 
 /** A matrix cell: a level row (or 'all') and an outcome column. */
 export interface CompareCell {
@@ -39,9 +41,11 @@ interface CompareState extends CompareChoice {
   rollouts: number[];
 
   matrix: CompareMatrix | null;
+  /** The questions fetched so far, in walk order: the first pages of `total`. */
   questions: CompareQuestion[];
   total: number;
   loading: boolean;
+  loadingMore: boolean;
   error: string | null;
   /** The key of the choice the matrix and questions were loaded for. */
   loadedKey: string | null;
@@ -56,8 +60,11 @@ interface CompareState extends CompareChoice {
   load(): Promise<void>;
   /** Re-reads the questions (label counts change while tagging) without moving. */
   refresh(): Promise<void>;
+  /** Fetches the next page of questions, if there are more. */
+  loadMore(): Promise<void>;
   openQuestion(sampleKey: number): void;
-  step(dir: 1 | -1): void;
+  /** The next or previous question of the walk (fetching the next page at the end of those fetched). */
+  step(dir: 1 | -1): Promise<void>;
   focusColumn(i: number): void;
   cycleFocus(dir: 1 | -1): void;
   setRollout(col: number, index: number): void;
@@ -139,12 +146,24 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
   }
 
   /** The matrix of the first two runs and the questions of the walk, for a choice of two or more runs. */
-  async function fetchWalk(c: CompareChoice): Promise<{ matrix: CompareMatrix; rows: CompareQuestion[]; total: number }> {
+  async function fetchWalk(c: CompareChoice, limit: number): Promise<{ matrix: CompareMatrix; rows: CompareQuestion[]; total: number }> {
     const [matrix, page] = await Promise.all([
       call('compareMatrix', { runs: [c.runs[0], c.runs[1]], levels: c.levels.length ? c.levels : undefined, domains: c.domains.length ? c.domains : undefined }),
-      call('listCompareQuestions', { filter: compareFilter(c) as CompareFilter, offset: 0, limit: WALK_LIMIT }),
+      call('listCompareQuestions', { filter: compareFilter(c) as CompareFilter, offset: 0, limit }),
     ]);
     return { matrix, rows: page.rows, total: page.total };
+  }
+
+  /** Questions after the first `offset` of the walk (`limit` of them). */
+  async function fetchPage(c: CompareChoice, offset: number, limit: number): Promise<{ rows: CompareQuestion[]; total: number }> {
+    const page = await call('listCompareQuestions', { filter: compareFilter(c) as CompareFilter, offset, limit });
+    return { rows: page.rows, total: page.total };
+  }
+
+  /** `rows` then those of `more` it does not hold already (a tag may shift the walk between two pages). */
+  function appended(rows: CompareQuestion[], more: CompareQuestion[]): CompareQuestion[] {
+    const have = new Set(rows.map((q) => q.sampleKey));
+    return [...rows, ...more.filter((q) => !have.has(q.sampleKey))];
   }
 
   return {
@@ -162,6 +181,7 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
     questions: [],
     total: 0,
     loading: false,
+    loadingMore: false,
     error: null,
     loadedKey: null,
 
@@ -206,8 +226,16 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
       }
       set({ loading: true, error: null });
       try {
-        const { matrix, ...page } = await fetchWalk(choice);
+        const { matrix, ...page } = await fetchWalk(choice, WALK_PAGE);
         if (my !== seq) return;
+        // A question named in the URL may lie past the first page: read on to it (as far as one large page goes).
+        const wanted = get().sample;
+        while (wanted !== null && !page.rows.some((q) => q.sampleKey === wanted) && page.rows.length < Math.min(page.total, WALK_MAX)) {
+          const more = await fetchPage(choice, page.rows.length, WALK_PAGE);
+          if (my !== seq) return;
+          if (more.rows.length === 0) break;
+          page.rows = appended(page.rows, more.rows);
+        }
         const keep = page.rows.some((q) => q.sampleKey === get().sample);
         set({
           matrix,
@@ -229,7 +257,7 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
       if (choice.runs.length < 2) return;
       const my = ++seq;
       try {
-        const { matrix, ...page } = await fetchWalk(choice);
+        const { matrix, ...page } = await fetchWalk(choice, Math.min(WALK_MAX, Math.max(WALK_PAGE, get().questions.length)));
         if (my !== seq) return;
         // The question shown stays on screen even when a tag just took it out of the filter.
         const cur = get().questions.find((q) => q.sampleKey === get().sample);
@@ -240,15 +268,35 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
       }
     },
 
+    async loadMore() {
+      const { questions, total, loadingMore, loading } = get();
+      if (loadingMore || loading || questions.length >= total) return;
+      const choice = pick(get());
+      const my = seq;
+      set({ loadingMore: true });
+      try {
+        const page = await fetchPage(choice, questions.length, WALK_PAGE);
+        if (my !== seq) return;
+        set({ questions: appended(get().questions, page.rows), total: page.total });
+      } catch (e) {
+        shown(e);
+      } finally {
+        set({ loadingMore: false });
+      }
+    },
+
     openQuestion(sampleKey) {
       if (sampleKey === get().sample) return;
       set({ sample: sampleKey, rollouts: [] });
     },
 
-    step(dir) {
-      const { questions, sample } = get();
-      if (questions.length === 0) return;
-      const i = questions.findIndex((q) => q.sampleKey === sample);
+    async step(dir) {
+      if (get().questions.length === 0) return;
+      const at = () => get().questions.findIndex((q) => q.sampleKey === get().sample);
+      // Past the last question fetched: fetch the next page first.
+      if (dir > 0 && at() === get().questions.length - 1 && get().questions.length < get().total) await get().loadMore();
+      const { questions } = get();
+      const i = at();
       const j = i + dir;
       if (j < 0 || j >= questions.length) {
         notify('info', dir > 0 ? 'This is the last question here' : 'This is the first question here');

@@ -2,11 +2,12 @@
 // overall) and the questions of the chosen cell / filters; right, one question: its video and observation image once,
 // the question, and one column per run with its chain, tags and verdict. Each column is a workbench of its own
 // (columnWorkbench(i)) rendered with the workbench's own components; the focused column takes the workbench keys.
-import { useEffect, useMemo } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef } from 'react';
 import type { CompareQuestion, Level } from '../../../../shared/api.ts';
 import { hint, useHotkeys } from '../../hotkeys.ts';
 import { useAnnotations } from '../../stores/annotations.ts';
-import { useCompare, WALK_LIMIT } from '../../stores/compare.ts';
+import { useCompare } from '../../stores/compare.ts';
 import { useDashboard } from '../../stores/dashboard.ts';
 import { useUi } from '../../stores/ui.ts';
 import { columnWorkbench, useWb, WorkbenchContext } from '../../stores/workbench.ts';
@@ -139,17 +140,31 @@ function mark(q: CompareQuestion, i: number) {
   );
 }
 
-/** The questions being walked through, with the one shown marked; f / b step through them. */
+/** Height of a row of the walk (compare.css .cmp-walk-row). */
+const WALK_ROW = 27;
+
+/**
+ * The questions being walked through, with the one shown marked; f / b step through them. Only the rows on screen are
+ * drawn, and the next page of questions is fetched as the list is scrolled (or stepped) near the end of those fetched.
+ */
 function QuestionWalk() {
   const questions = useCompare((s) => s.questions);
   const total = useCompare((s) => s.total);
   const sample = useCompare((s) => s.sample);
   const runs = useCompare((s) => s.runs);
   const loading = useCompare((s) => s.loading);
+  const loadingMore = useCompare((s) => s.loadingMore);
   const i = questions.findIndex((q) => q.sampleKey === sample);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: questions.length, getScrollElement: () => scrollRef.current, estimateSize: () => WALK_ROW, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const last = items.length ? items[items.length - 1].index : -1;
   useEffect(() => {
-    document.querySelector('.cmp-walk-row.current')?.scrollIntoView({ block: 'nearest' });
-  }, [sample]);
+    if (last >= questions.length - 20 && questions.length < total) void useCompare.getState().loadMore();
+  }, [last, questions.length, total]);
+  useEffect(() => {
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+  }, [i, virtualizer]);
   return (
     <section className="cmp-walk" data-testid="compare-walk">
       <div className="section-head">
@@ -159,35 +174,41 @@ function QuestionWalk() {
         </span>
         <span className="header-spacer" />
         <div className="btn-group">
-          <button className="btn btn-small" onClick={() => useCompare.getState().step(-1)} title={hint('comparePrevQuestion')} data-testid="compare-prev">
+          <button className="btn btn-small" onClick={() => void useCompare.getState().step(-1)} title={hint('comparePrevQuestion')} data-testid="compare-prev">
             ‹ <Kbd action="comparePrevQuestion" />
           </button>
-          <button className="btn btn-small" onClick={() => useCompare.getState().step(1)} title={hint('compareNextQuestion')} data-testid="compare-next">
+          <button className="btn btn-small" onClick={() => void useCompare.getState().step(1)} title={hint('compareNextQuestion')} data-testid="compare-next">
             <Kbd action="compareNextQuestion" /> ›
           </button>
         </div>
       </div>
-      {total > WALK_LIMIT && <div className="muted small">The first {WALK_LIMIT.toLocaleString()} are listed; narrow the filters to reach the rest.</div>}
-      <ul className="cmp-walk-list">
-        {questions.map((q) => (
-          <li
-            key={q.sampleKey}
-            className={`cmp-walk-row${q.sampleKey === sample ? ' current' : ''}`}
-            onClick={() => useCompare.getState().openQuestion(q.sampleKey)}
-            data-testid="compare-question"
-            data-sample-key={q.sampleKey}
-            aria-current={q.sampleKey === sample || undefined}
-          >
-            <span className={`level level-${q.level}`}>{q.level}</span>
-            <span className="mono small cmp-walk-id">{q.sampleId}</span>
-            {runs.slice(0, 4).map((r, k) => (
-              <span key={r} className="small mono cmp-walk-mark">
-                {mark(q, k)}
-              </span>
-            ))}
-          </li>
-        ))}
-      </ul>
+      <div className="cmp-walk-list" ref={scrollRef} data-testid="compare-walk-list" data-loaded={questions.length}>
+        <ul className="cmp-walk-rows" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((it) => {
+              const q = questions[it.index];
+              return (
+                <li
+                  key={q.sampleKey}
+                  className={`cmp-walk-row${q.sampleKey === sample ? ' current' : ''}`}
+                  style={{ transform: `translateY(${it.start}px)` }}
+                  onClick={() => useCompare.getState().openQuestion(q.sampleKey)}
+                  data-testid="compare-question"
+                  data-sample-key={q.sampleKey}
+                  aria-current={q.sampleKey === sample || undefined}
+                >
+                  <span className={`level level-${q.level}`}>{q.level}</span>
+                  <span className="mono small cmp-walk-id">{q.sampleId}</span>
+                  {runs.slice(0, 4).map((r, k) => (
+                    <span key={r} className="small mono cmp-walk-mark">
+                      {mark(q, k)}
+                    </span>
+                  ))}
+                </li>
+              );
+            })}
+        </ul>
+      </div>
+      {loadingMore && <div className="muted small">loading more questions…</div>}
     </section>
   );
 }
@@ -260,8 +281,8 @@ export function CompareView() {
 
   const focused = () => columnWorkbench(useCompare.getState().focus);
   useHotkeys('compare', {
-    compareNextQuestion: () => useCompare.getState().step(1),
-    comparePrevQuestion: () => useCompare.getState().step(-1),
+    compareNextQuestion: () => void useCompare.getState().step(1),
+    comparePrevQuestion: () => void useCompare.getState().step(-1),
     compareNextColumn: () => useCompare.getState().cycleFocus(1),
     comparePrevColumn: () => useCompare.getState().cycleFocus(-1),
     compareNextRollout: () => useCompare.getState().cycleRollout(1),
