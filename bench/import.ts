@@ -113,6 +113,9 @@ try {
     team,
     ui: { ...ui, targets: { tag_keystroke_to_shown_ms: 50, response_switch_to_first_frame_ms: 300 } },
   };
+  // BENCH_KEEP_DB=FILE keeps the 1M workspace the phases built (tags, verdicts, the second run), to time one query
+  // against again without rebuilding it.
+  if (process.env.BENCH_KEEP_DB) fs.copyFileSync(path.join(dir, 'import.db'), process.env.BENCH_KEEP_DB);
   const outFile = path.join(here, 'results.json');
   fs.writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
   const i = results.import;
