@@ -1,53 +1,21 @@
 // The compare walk at more questions than one page: the list fetches the next page as it is scrolled or stepped past
 // the end of those fetched, reaches the last question, and a question named in the URL past the first page opens.
 // Built from the bench generator (infer.py shape): 450 questions, two runs.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inferLine, makeSamples, prng, writeBenchFiles } from '../../bench/generate.ts';
-import { importBenchmark } from '../../electron/core/import-benchmark.ts';
-import { importRun } from '../../electron/core/import-run.ts';
-import { openStore } from '../../electron/core/store.ts';
+import { describe, expect, it } from 'vitest';
 import type { CompareQuestionPage } from '../../shared/api.ts';
-import { callApi, launchChromium, openPage, serveDemo, type Served } from './harness.ts';
+import { benchInChromium, callApi, openPage } from './harness.ts';
 
 const QUESTIONS = 450;
-let served: Served;
-let browser: Browser;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-walk-'));
-  const files = await writeBenchFiles(dir, QUESTIONS * 2, QUESTIONS);
-  const second = path.join(dir, 'sft_validation_L1.jsonl');
-  const rand = prng(3);
-  fs.writeFileSync(second, makeSamples(QUESTIONS, prng(7)).map((s) => inferLine(s, rand)).join('\n') + '\n');
-  const db = path.join(dir, 'walk.db');
-  const store = openStore(db);
-  await importBenchmark(store, [files.annotations]);
-  await importRun(store, files.run, { name: 'rl', method: 'rl' });
-  await importRun(store, second, { name: 'sft', method: 'sft' });
-  store.close();
-  served = await serveDemo(db);
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const ctx = benchInChromium(QUESTIONS, QUESTIONS * 2);
 
 describe('the compare walk past its first page', () => {
   it('fetches more questions on scroll and on f, reaches the last one, and opens a deep-linked question', async () => {
-    const all = await callApi<CompareQuestionPage>(served, 'listCompareQuestions', { filter: { runs: ['rl', 'sft'] }, limit: 5000 });
+    const all = await callApi<CompareQuestionPage>(ctx.served, 'listCompareQuestions', { filter: { runs: ['rl', 'sft'] }, limit: 5000 });
     expect(all.total).toBe(QUESTIONS);
     const keys = all.rows.map((q) => q.sampleKey);
 
-    const page = await openPage(browser);
-    await page.goto(`${served.url}#/compare?run=rl&run=sft`);
+    const page = await openPage(ctx.browser);
+    await page.goto(`${ctx.served.url}#/compare?run=rl&run=sft`);
     const position = page.getByTestId('compare-position');
     const head = page.getByTestId('compare-question-head');
     const list = page.getByTestId('compare-walk-list');
@@ -74,9 +42,9 @@ describe('the compare walk past its first page', () => {
 
     // A question past the first page, named in the URL, opens at its place in the walk; f goes on from there
     // across the next page boundary.
-    const deep = await openPage(browser);
+    const deep = await openPage(ctx.browser);
     const at = 398; // 0-based: the last question of the second page of 200 is 399
-    await deep.goto(`${served.url}#/compare?run=rl&run=sft&sample=${keys[at]}`);
+    await deep.goto(`${ctx.served.url}#/compare?run=rl&run=sft&sample=${keys[at]}`);
     const deepHead = deep.getByTestId('compare-question-head');
     await expect.poll(() => deepHead.getAttribute('data-sample-key')).toBe(String(keys[at]));
     await expect.poll(() => deep.getByTestId('compare-position').innerText()).toBe(`${at + 1} of ${QUESTIONS}`);

@@ -6,6 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { inferLine, makeSamples, prng, writeBenchFiles } from '../../bench/generate.ts';
+import { importBenchmark } from '../../electron/core/import-benchmark.ts';
+import { importRun } from '../../electron/core/import-run.ts';
+import { openStore } from '../../electron/core/store.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(REPO, 'bin', 'cotscope.js');
@@ -114,4 +118,43 @@ export async function callApi<T>(served: Served, method: string, input: unknown)
 /** Where a screenshot goes: docs/ (the README shows them) when UPDATE_SCREENSHOTS=1, else beside the test's workspace. */
 export function screenshotPath(served: Served, name: string): string {
   return path.join(process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs') : served.dir, name);
+}
+
+/**
+ * A workspace larger than the demo, from the bench generator (infer.py shape, L1 questions without media): run `rl`
+ * with `responses` spread over `questions` as rollouts and run `sft` with one response per question.
+ */
+export async function benchWorkspace(file: string, questions: number, responses: number): Promise<void> {
+  const dir = path.dirname(file);
+  const files = await writeBenchFiles(dir, responses, questions);
+  const second = path.join(dir, 'sft_validation_L1.jsonl');
+  const rand = prng(3);
+  fs.writeFileSync(second, makeSamples(questions, prng(7)).map((s) => inferLine(s, rand)).join('\n') + '\n');
+  const store = openStore(file);
+  try {
+    await importBenchmark(store, [files.annotations]);
+    await importRun(store, files.run, { name: 'rl', method: 'rl' });
+    await importRun(store, second, { name: 'sft', method: 'sft' });
+  } finally {
+    store.close();
+  }
+  for (const f of [files.annotations, files.run, second]) fs.rmSync(f);
+}
+
+/** A served workspace built by benchWorkspace and a Chromium, for one test file. */
+export function benchInChromium(questions: number, responses: number): { served: Served; browser: Browser } {
+  const ctx = {} as { served: Served; browser: Browser };
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-e2e-bench-'));
+    const file = path.join(dir, 'bench.db');
+    await benchWorkspace(file, questions, responses);
+    ctx.served = await serveDemo(file);
+    ctx.browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.served?.stop();
+    if (ctx.served) fs.rmSync(ctx.served.dir, { recursive: true, force: true });
+  });
+  return ctx;
 }
