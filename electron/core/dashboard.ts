@@ -23,10 +23,14 @@
 //                 another's (and that other has at least IMBALANCE_MIN_REVIEWED reviews). Its interval is then
 //                 about √2 wider or more, and a rate compared across such runs mostly compares who looked where.
 //
-// Where the figures come from: accuracy from run_samples; everything by annotators from the counts migration 0004
-// keeps per (annotator or everyone, run, level, domain) — a few hundred rows whatever the size of the workspace. Only a
-// choice of several annotators that is not all of them reads the per-response marks instead (de-duplicating
-// responses reviewed by more than one of them), which costs time in proportion to the marks of those annotators.
+// Where the figures come from: accuracy from run_samples; everything by annotators from the counts migration 0007
+// keeps per (run, level, domain) and annotator bitmasks — who reviewed a response, who judged it how, who applied a
+// label, whose first tagged step falls where. Distinct masks are few, so any set of annotators (a mask S) reads a few
+// hundred rows whatever the size of the workspace: a response counts for S when its mask & S <> 0. A workspace with
+// more than 63 annotators has some without a bit; a set involving them is counted as before migration 0007: from the
+// counts 0004 keeps per annotator and for everyone, and for several annotators by grouping their per-response marks
+// (de-duplicating responses reviewed by more than one of them), which costs time in proportion to those marks. That
+// grouping is also the reference the mask counts are tested against (`via: 'marks'`).
 import type {
   AccuracyCell,
   Consistency,
@@ -60,6 +64,13 @@ const BINS = Array.from({ length: FIRST_STEP_BINS }, (_, k) => `f${k}`);
 
 export type Chart = 'accuracy' | 'failureRates' | 'quadrant' | 'cooccurrence' | 'firstStep' | 'progress';
 
+/**
+ * Which kept figures count the annotators' work. 'masks' (the default) reads migration 0007's mask counts when every
+ * chosen annotator has a bit, else migration 0004's counts and marks; 'marks' always groups the per-response marks —
+ * the slow reference the tests hold the mask counts to.
+ */
+export type Via = 'masks' | 'marks';
+
 interface Run {
   id: number;
   name: string;
@@ -76,12 +87,15 @@ interface Sql {
 
 export class Dashboards {
   private readonly cache: StatementCache;
+  /** Migration 0007's mask counts are there (a store opened by an older cotscope's migrations has none). */
+  private readonly masks: boolean;
 
   constructor(
     private readonly db: Db,
     private readonly list: ResponseList,
   ) {
     this.cache = new StatementCache(db);
+    this.masks = hasTable(db, 'annotator_bits');
   }
 
   private all<T>(sql: string, params: unknown[], raw = false): T[] {
@@ -93,7 +107,7 @@ export class Dashboards {
    * The dashboard. `only` computes just those charts (the others come back empty): the benchmark times each chart
    * on its own this way; the app always asks for all of them.
    */
-  get(filter: DashboardFilter, only?: ReadonlySet<Chart>): Dashboard {
+  get(filter: DashboardFilter, only?: ReadonlySet<Chart>, via: Via = 'masks'): Dashboard {
     const want = (chart: Chart) => !only || only.has(chart);
     const allRuns = this.all<Run>('SELECT id, name, method FROM runs ORDER BY id', []);
     let runs = allRuns;
@@ -116,6 +130,7 @@ export class Dashboards {
     const annotators = this.all<{ id: number; name: string }>('SELECT id, name FROM annotators ORDER BY name', []);
     // Review-mark keys: [0] = everyone together; one id = that annotator; several = de-duplicate their marks.
     const keys = filter.annotators?.length ? this.list.akeys(filter.annotators) : [0];
+    const count: Counting = via === 'masks' ? this.maskOf(keys) ?? 'counts' : 'marks';
 
     // The drill-downs repeat the filter's restrictions; empty lists are left out.
     const base: ResponseFilter = {};
@@ -160,7 +175,7 @@ export class Dashboards {
     const reviewOf = (runId: number, level: string): number[] => {
       if (!review) {
         review = new Map();
-        for (const [run, lvl, ...counts] of this.reviewRows(keys, scope)) review.set(`${run}:${lvl}`, counts);
+        for (const [run, lvl, ...counts] of this.reviewRows(count, keys, scope)) review.set(`${run}:${lvl}`, counts);
       }
       if (level !== 'all') return review.get(`${runId}:${level}`) ?? new Array(1 + JUDGED.length + FIRST_STEP_BINS).fill(0);
       const sum = new Array(1 + JUDGED.length + FIRST_STEP_BINS).fill(0);
@@ -172,7 +187,7 @@ export class Dashboards {
     const labelIds = labels.map((l) => l.id);
     const counts = new Map<string, number>();
     if (want('failureRates') || want('cooccurrence')) {
-      for (const [run, level, label, n] of this.labelRows(keys, labelIds, scope)) counts.set(`${run}:${level}:${label}`, n);
+      for (const [run, level, label, n] of this.labelRows(count, keys, labelIds, scope)) counts.set(`${run}:${level}:${label}`, n);
     }
     const failureRates: FailureRateCell[] = [];
     for (const run of want('failureRates') ? runs : []) {
@@ -212,7 +227,7 @@ export class Dashboards {
 
     // ---- co-occurrence of the shown labels on one response ----
     const pairs = new Map<string, number>();
-    for (const [a, b, n] of want('cooccurrence') ? this.pairRows(keys, labelIds, scope) : []) {
+    for (const [a, b, n] of want('cooccurrence') ? this.pairRows(count, keys, labelIds, scope) : []) {
       pairs.set(`${a}:${b}`, n);
       pairs.set(`${b}:${a}`, n);
     }
@@ -257,25 +272,20 @@ export class Dashboards {
       : filter.annotators?.length
       ? annotators.filter((a) => filter.annotators!.includes(a.name))
       : this.all<{ id: number; name: string }>(
-          `SELECT a.id, a.name FROM annotators a WHERE EXISTS (SELECT 1 FROM review_counts c WHERE c.akey = a.id AND c.reviewed > 0) ORDER BY a.name`,
+          'SELECT a.id, a.name FROM annotators a WHERE EXISTS (SELECT 1 FROM review_marks m WHERE m.akey = a.id) ORDER BY a.name',
           [],
         );
-    const done = new Map<string, number>();
-    if (workers.length) {
-      const ids = workers.map((w) => w.id);
-      for (const [akey, run, n] of this.all<[number, number, number]>(
-        `SELECT akey, run_id, SUM(reviewed) FROM review_counts
-          WHERE akey IN (${placeholders(ids.length)}) AND ${scope.counts.sql} GROUP BY akey, run_id`,
-        [...ids, ...scope.counts.params],
-        true,
-      )) {
-        done.set(`${akey}:${run}`, n);
-      }
-    }
+    const done = workers.length ? this.progressRows(via, workers.map((w) => w.id), scope) : new Map<string, number>();
     const cells: ProgressCell[] = [];
     for (const a of workers) {
       for (const run of runs) {
-        cells.push({ annotator: a.name, run: run.name, reviewed: done.get(`${a.id}:${run.id}`) ?? 0, responses: totalOf(run.id).n });
+        cells.push({
+          annotator: a.name,
+          run: run.name,
+          reviewed: done.get(`${a.id}:${run.id}`) ?? 0,
+          responses: totalOf(run.id).n,
+          drill: { ...base, runs: [run.name], by: [a.name], reviewed: true },
+        });
       }
     }
     const team = (want('progress') ? runs : [])
@@ -308,10 +318,27 @@ export class Dashboards {
     };
   }
 
-  /** reviewed, the judged quadrant cells and the first-step bins per run × level, by the marks of `keys`. */
-  private reviewRows(keys: number[], scope: Scope): ReviewRow[] {
+  /**
+   * The chosen annotators as a bitmask (migration 0007), or null when one of them has no bit (past the 63rd). `keys`
+   * as ResponseList.akeys gives them: [0] is everyone, [] names nobody known (mask 0: nothing counts).
+   */
+  private maskOf(keys: number[]): bigint | null {
+    if (!this.masks) return null;
+    const bitOf = new Map(this.all<[number, number | null]>('SELECT a.id, b.bit FROM annotators a LEFT JOIN annotator_bits b ON b.annotator_id = a.id', [], true));
+    let mask = 0n;
+    for (const id of keys[0] === 0 ? bitOf.keys() : keys) {
+      const bit = bitOf.get(id);
+      if (bit === null || bit === undefined) return null;
+      mask |= 1n << BigInt(bit);
+    }
+    return mask;
+  }
+
+  /** reviewed, the judged quadrant cells and the first-step bins per run × level, by the work of `keys`. */
+  private reviewRows(count: Counting, keys: number[], scope: Scope): ReviewRow[] {
+    if (typeof count === 'bigint') return this.reviewRowsByMask(count, scope);
     const sums = ['reviewed', ...JUDGED, ...BINS].map((c) => `SUM(${c})`).join(', ');
-    if (keys.length <= 1) {
+    if (count === 'counts' && keys.length <= 1) {
       return this.all<ReviewRow>(
         `SELECT run_id, level, ${sums} FROM review_counts WHERE akey = ? AND ${scope.counts.sql} GROUP BY run_id, level`,
         [keys[0] ?? -1, ...scope.counts.params],
@@ -328,18 +355,72 @@ export class Dashboards {
     return this.all<ReviewRow>(
       `SELECT run_id, level, COUNT(*), ${judged.join(', ')}, ${BINS.map((_, k) => `SUM(bin IS ${k})`).join(', ')}
          FROM (SELECT run_id, level, correct, ${cons} AS cons, ${bin} AS bin
-                 FROM review_marks WHERE akey IN (${placeholders(keys.length)}) AND ${scope.counts.sql} GROUP BY response_id)
+                 FROM review_marks WHERE akey IN (${placeholders(Math.max(1, keys.length))}) AND ${scope.counts.sql} GROUP BY response_id)
         GROUP BY run_id, level`,
-      [...keys, ...scope.counts.params],
+      [...(keys.length ? keys : [-1]), ...scope.counts.params],
       true,
     );
   }
 
+  /**
+   * The same from the mask counts: a response counts when one of S reviewed it; its consensus is the rule of
+   * consensusOf over the verdicts of S (which of S said no, unclear, yes); its first tagged step over S is in bin k
+   * when S meets the mask of bin k but not that of bin k - 1.
+   */
+  private reviewRowsByMask(s: bigint, scope: Scope): ReviewRow[] {
+    const cons = consensusOf('(ymask & ?)', '(nmask & ?)', '(umask & ?)');
+    const judged = JUDGED.map((j) => {
+      const [side, c] = j.split('_');
+      return `SUM(CASE WHEN correct = ${side === 'right' ? 1 : 0} AND cons = '${c}' THEN n ELSE 0 END)`;
+    });
+    const rows = new Map<string, ReviewRow>();
+    const rowOf = (run: number, level: string) => {
+      let row = rows.get(`${run}:${level}`);
+      if (!row) rows.set(`${run}:${level}`, (row = [run, level, ...new Array<number>(1 + JUDGED.length + FIRST_STEP_BINS).fill(0)] as ReviewRow));
+      return row;
+    };
+    for (const [run, level, ...sums] of this.all<ReviewRow>(
+      `SELECT run_id, level, SUM(n), ${judged.join(', ')}
+         FROM (SELECT run_id, level, correct, n, ${cons} AS cons FROM review_mask_counts WHERE ${scope.counts.sql} AND (rmask & ?) <> 0)
+        GROUP BY run_id, level`,
+      [s, s, s, ...scope.counts.params, s],
+      true,
+    )) {
+      const row = rowOf(run, level);
+      sums.forEach((n, i) => (row[2 + i] = n));
+    }
+    // Responses whose first tagged step over S is in bin <= k, per k; a bin's own count is the difference.
+    const upTo = new Map<string, number[]>();
+    for (const [run, level, k, n] of this.all<[number, string, number, number]>(
+      `SELECT run_id, level, bin, SUM(n) FROM step_mask_counts WHERE ${scope.counts.sql} AND (mask & ?) <> 0 GROUP BY run_id, level, bin`,
+      [...scope.counts.params, s],
+      true,
+    )) {
+      const key = `${run}:${level}`;
+      if (!upTo.has(key)) upTo.set(key, new Array<number>(FIRST_STEP_BINS).fill(0));
+      upTo.get(key)![k] = n;
+      rowOf(run, level);
+    }
+    for (const [key, cumulative] of upTo) {
+      const row = rows.get(key)!;
+      for (let k = 0; k < FIRST_STEP_BINS; k++) row[2 + 1 + JUDGED.length + k] = cumulative[k] - (k ? cumulative[k - 1] : 0);
+    }
+    return [...rows.values()];
+  }
+
   /** Responses carrying each label per run × level. */
-  private labelRows(keys: number[], labelIds: number[], scope: Scope): [number, string, number, number][] {
+  private labelRows(count: Counting, keys: number[], labelIds: number[], scope: Scope): [number, string, number, number][] {
     if (labelIds.length === 0) return [];
     const labelsIn = `label_id IN (${placeholders(labelIds.length)})`;
-    if (keys.length <= 1) {
+    if (typeof count === 'bigint') {
+      return this.all(
+        `SELECT run_id, level, label_id, SUM(n) FROM label_mask_counts
+          WHERE ${scope.counts.sql} AND ${labelsIn} AND (lmask & ?) <> 0 GROUP BY run_id, level, label_id`,
+        [...scope.counts.params, ...labelIds, count],
+        true,
+      );
+    }
+    if (count === 'counts' && keys.length <= 1) {
       return this.all(
         `SELECT run_id, level, label_id, SUM(responses) FROM label_counts
           WHERE akey = ? AND ${scope.counts.sql} AND ${labelsIn} GROUP BY run_id, level, label_id`,
@@ -351,18 +432,28 @@ export class Dashboards {
     return this.all(
       `SELECT run_id, level, label_id, COUNT(*)
          FROM (SELECT DISTINCT response_id, label_id, run_id, level FROM label_marks
-                WHERE akey IN (${placeholders(keys.length)}) AND ${labelsIn} AND ${scope.counts.sql})
+                WHERE akey IN (${placeholders(Math.max(1, keys.length))}) AND ${labelsIn} AND ${scope.counts.sql})
         GROUP BY run_id, level, label_id`,
-      [...keys, ...labelIds, ...scope.counts.params],
+      [...(keys.length ? keys : [-1]), ...labelIds, ...scope.counts.params],
       true,
     );
   }
 
   /** Responses carrying both of two different labels, label a < label b, over the runs and levels shown. */
-  private pairRows(keys: number[], labelIds: number[], scope: Scope): [number, number, number][] {
+  private pairRows(count: Counting, keys: number[], labelIds: number[], scope: Scope): [number, number, number][] {
     if (labelIds.length < 2) return [];
     const list = placeholders(labelIds.length);
-    if (keys.length <= 1) {
+    if (typeof count === 'bigint') {
+      // Both labels by someone of S (not necessarily the same annotator), as the marks count it.
+      return this.all(
+        `SELECT label_a, label_b, SUM(n) FROM pair_mask_counts
+          WHERE ${scope.counts.sql} AND label_a IN (${list}) AND label_b IN (${list}) AND (mask_a & ?) <> 0 AND (mask_b & ?) <> 0
+          GROUP BY label_a, label_b`,
+        [...scope.counts.params, ...labelIds, ...labelIds, count, count],
+        true,
+      );
+    }
+    if (count === 'counts' && keys.length <= 1) {
       return this.all(
         `SELECT label_a, label_b, SUM(responses) FROM pair_counts
           WHERE akey = ? AND ${scope.counts.sql} AND label_a IN (${list}) AND label_b IN (${list}) GROUP BY label_a, label_b`,
@@ -374,12 +465,50 @@ export class Dashboards {
     return this.all(
       `WITH m AS MATERIALIZED (
          SELECT DISTINCT response_id, label_id FROM label_marks
-          WHERE akey IN (${placeholders(keys.length)}) AND label_id IN (${list}) AND ${scope.counts.sql})
+          WHERE akey IN (${placeholders(Math.max(1, keys.length))}) AND label_id IN (${list}) AND ${scope.counts.sql})
        SELECT a.label_id, b.label_id, COUNT(*) FROM m a JOIN m b ON b.response_id = a.response_id AND b.label_id > a.label_id
         GROUP BY a.label_id, b.label_id`,
-      [...keys, ...labelIds, ...scope.counts.params],
+      [...(keys.length ? keys : [-1]), ...labelIds, ...scope.counts.params],
       true,
     );
+  }
+
+  /** Responses each annotator (by id) reviewed, per run: `${annotator}:${run}` → count. */
+  private progressRows(via: Via, ids: number[], scope: Scope): Map<string, number> {
+    const done = new Map<string, number>();
+    const add = (rows: [number, number, number][]) => rows.forEach(([akey, run, n]) => done.set(`${akey}:${run}`, n));
+    if (via === 'marks') {
+      add(this.all(
+        `SELECT akey, run_id, COUNT(*) FROM review_marks WHERE akey IN (${placeholders(ids.length)}) AND ${scope.counts.sql} GROUP BY akey, run_id`,
+        [...ids, ...scope.counts.params],
+        true,
+      ));
+      return done;
+    }
+    const withBit = new Set(
+      this.masks
+        ? this.all<[number]>(`SELECT annotator_id FROM annotator_bits WHERE annotator_id IN (${placeholders(ids.length)})`, ids, true).map(([id]) => id)
+        : [],
+    );
+    const masked = ids.filter((id) => withBit.has(id));
+    const others = ids.filter((id) => !withBit.has(id));
+    if (masked.length) {
+      add(this.all(
+        `SELECT b.annotator_id, c.run_id, SUM(c.n) FROM annotator_bits b JOIN review_mask_counts c ON (c.rmask >> b.bit) & 1 = 1
+          WHERE b.annotator_id IN (${placeholders(masked.length)}) AND ${scope.counts.sql} GROUP BY b.annotator_id, c.run_id`,
+        [...masked, ...scope.counts.params],
+        true,
+      ));
+    }
+    if (others.length) {
+      add(this.all(
+        `SELECT akey, run_id, SUM(reviewed) FROM review_counts
+          WHERE akey IN (${placeholders(others.length)}) AND ${scope.counts.sql} GROUP BY akey, run_id`,
+        [...others, ...scope.counts.params],
+        true,
+      ));
+    }
+    return done;
   }
 
   /** The responses the filter keeps, as conditions on the kept counts' run_id, level and domain. */
@@ -400,6 +529,18 @@ export class Dashboards {
 
 interface Scope {
   counts: Sql;
+}
+
+/** A mask of annotators (mask counts); 0004's counts, per-response marks for several; or always the marks. */
+type Counting = bigint | 'counts' | 'marks';
+
+function hasTable(db: Db, table: string): boolean {
+  try {
+    db.prepare(`SELECT 1 FROM ${table}`); // prepared only: it fails on a missing table, and reads nothing
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The sentence for unbalanced reviews (see the header), naming the least and the most reviewed run. */

@@ -92,15 +92,12 @@ describe('aggregate query plans', () => {
       const p = await plans(() => f.call('getDashboard', filter));
       noFullScans(p);
       usesKey(p, 'run_samples', /SEARCH run_samples USING PRIMARY KEY \(run_id=\?/, /SUM\(correct\)/); // accuracy
-      for (const t of ['review_counts', 'label_counts', 'pair_counts']) usesKey(p, t, new RegExp(`SEARCH ${t} USING PRIMARY KEY \\(akey=\\? AND run_id=\\?`));
     });
   }
 
   it('dashboard (several annotators, not all): their marks by annotator key, never a walk of tags or verdicts', async () => {
     const p = await plans(() => f.call('getDashboard', { annotators: ['ana', 'bob'] }));
     noFullScans(p);
-    usesKey(p, 'review_marks', /SEARCH review_marks USING PRIMARY KEY \(akey=\?/);
-    usesKey(p, 'label_marks', /SEARCH (label_marks|a) USING PRIMARY KEY \(akey=\?/);
   });
 
   it('stats --labels: the same counts', async () => {
