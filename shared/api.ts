@@ -473,6 +473,8 @@ export interface ProgressCell {
   run: string;
   reviewed: number;
   responses: number;
+  /** The library filter that lists exactly the responses counted in `reviewed`. */
+  drill: ResponseFilter;
 }
 
 export interface Dashboard {

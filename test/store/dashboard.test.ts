@@ -306,3 +306,19 @@ describe('kept counts (migration 0004)', () => {
     expect((await count()).count).toBe(0);
   });
 });
+
+describe('progress drill-downs', () => {
+  it('each annotator × run bar carries the library filter listing exactly the responses it counts', async () => {
+    let counted = 0;
+    for (const filter of [{}, { levels: ['L1'] }, { domains: ['Work'], annotators: ['ana', 'bob'] }, { runs: ['sft'], levels: ['L1', 'L3'] }] as DashboardFilter[]) {
+      const d = await dash(filter);
+      expect(d.progress.cells.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      for (const c of d.progress.cells) {
+        expect(c.drill).toMatchObject({ runs: [c.run], by: [c.annotator], reviewed: true, ...(filter.levels ? { levels: filter.levels } : {}) });
+        expect((await f.call('listResponses', { filter: c.drill, limit: 1 })).total, `${JSON.stringify(filter)} ${c.annotator} ${c.run}`).toBe(c.reviewed);
+        counted += c.reviewed;
+      }
+    }
+    expect(counted).toBeGreaterThan(5);
+  });
+});

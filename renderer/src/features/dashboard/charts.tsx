@@ -2,7 +2,7 @@
 // is a Mark: hover or focus shows its exact numbers, click or Enter lists the responses behind it in the library.
 import { useMemo, useState } from 'react';
 import { interpolateBlues, max, scaleBand, scaleLinear, scaleSequential } from 'd3';
-import type { AccuracyCell, Dashboard, FailureRateCell, QuadrantCell, ResponseFilter } from '../../../../shared/api.ts';
+import type { AccuracyCell, Dashboard, FailureRateCell, QuadrantCell } from '../../../../shared/api.ts';
 import { useDashboard } from '../../stores/dashboard.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { Axis, BandLabels, Legend, pct, runColour } from './axes.tsx';
@@ -390,7 +390,6 @@ export function ProgressChart({ data }: { data: Dashboard }) {
   const yb = scaleBand<string>().domain(annotators).range([m.top, H - m.bottom]).paddingInner(0.2);
   const inner = scaleBand<string>().domain(runs).range([0, yb.bandwidth()]).padding(0.08);
   const x = scaleLinear().domain([0, 1]).range([m.left, W - m.right]);
-  const filter = useDashboard((s) => s.filter);
   return (
     <ChartCard
       id="progress"
@@ -408,12 +407,8 @@ export function ProgressChart({ data }: { data: Dashboard }) {
         const share = c.responses ? c.reviewed / c.responses : 0;
         const y0 = (yb(c.annotator) ?? 0) + (inner(c.run) ?? 0);
         const h = inner.bandwidth();
-        // The responses behind the bar: this run's, reviewed by this annotator, under the dashboard's levels / domains.
-        const drill: ResponseFilter = { runs: [c.run], by: [c.annotator], reviewed: true };
-        if (filter.levels?.length) drill.levels = filter.levels;
-        if (filter.domains?.length) drill.domains = filter.domains;
         return (
-          <Mark key={`${c.annotator}-${c.run}`} label={`${c.annotator} · ${c.run}: reviewed ${c.reviewed} of ${c.responses} (${pct(share)})`} drill={drill} testId={`bar-progress-${c.annotator}-${c.run}`}>
+          <Mark key={`${c.annotator}-${c.run}`} label={`${c.annotator} · ${c.run}: reviewed ${c.reviewed} of ${c.responses} (${pct(share)})`} drill={c.drill} testId={`bar-progress-${c.annotator}-${c.run}`}>
             <rect x={x(0)} y={y0} height={h} width={x(1) - x(0)} className="progress-track" />
             <rect x={x(0)} y={y0} height={h} width={Math.max(0, x(share) - x(0))} fill={colour(c.run)} />
             <text x={x(1) + 4} y={y0 + h / 2} dy="0.32em" className="mark-text">
