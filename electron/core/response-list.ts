@@ -29,12 +29,12 @@ const TAG_COUNT = '(SELECT COUNT(*) FROM tags t WHERE t.response_id = x.id AND t
  * so pages never split ties differently between two queries, and `locate` can count the rows before one.
  * `sample` is the list index's own order: samples in import order, then run, then rollout.
  */
-const SORTS: Record<ResponseSort, { keys: string[]; join: Join }> = {
-  sample: { keys: ['x.sample_id', 'x.run_id', 'x.rollout'], join: '' },
+const SORTS: Record<ResponseSort, { keys: string[]; join: Join; index?: string }> = {
+  sample: { keys: ['x.sample_id', 'x.run_id', 'x.rollout'], join: '', index: 'responses_list' },
   run: { keys: ['r.name', 'x.sample_id', 'x.rollout'], join: 'r' },
   level: { keys: ['s.level', 'x.sample_id', 'x.run_id', 'x.rollout'], join: 's' },
   correct: { keys: ['x.correct', 'x.sample_id', 'x.run_id', 'x.rollout'], join: '' },
-  steps: { keys: ['x.step_count', 'x.sample_id', 'x.run_id', 'x.rollout'], join: '' },
+  steps: { keys: ['x.step_count', 'x.sample_id', 'x.run_id', 'x.rollout'], join: '', index: 'responses_steps' },
   tags: { keys: [TAG_COUNT, 'x.sample_id', 'x.run_id', 'x.rollout'], join: '' },
 };
 
@@ -51,6 +51,11 @@ export interface ListQuery {
   match: string | null;
   keys: string[];
   order: SortOrder;
+  /**
+   * The covering index whose order is the sort's own (its keys lead it, in the same order): responses_list by sample,
+   * responses_steps (migration 0008) by step count; null for the other sorts. Walked, a page stops after its rows.
+   */
+  orderIndex: string | null;
   /** Sorted by sample: the list index's own order. */
   indexOrder: boolean;
   /**
@@ -59,6 +64,27 @@ export interface ListQuery {
    * subqueries' INTERSECT (tags and verdicts only point at existing responses: foreign keys, cascading deletes).
    */
   idSets: IdSet[];
+  /** The same filter read from the marks alone, or null when it says more than the marks carry (see MarksPath). */
+  marks: MarksPath | null;
+  /**
+   * Sorted by tag count, with conditions the marks carry (or none): the conditions on everyone's review marks (alias m,
+   * without akey), for the two-part page (see taggedPage); null otherwise.
+   */
+  tagged: { where: string; params: unknown[] } | null;
+}
+
+/**
+ * A filter that is one set of marks (a label, a consensus or a first-step bin, by everyone or by one annotator) plus
+ * conditions the marks carry themselves (runs, levels, domains, correctness): the drill-downs of the dashboard's bars.
+ * Such a list is the marks' rows that match `where` (alias m): its total is a count over a range of `index`
+ * (migration 0008), and a page in library order walks that range in question order, stopping after the page. A
+ * response has at most one mark per (akey, label) and per akey, so a count of rows is a count of responses.
+ */
+export interface MarksPath {
+  table: 'review_marks' | 'label_marks';
+  index: string;
+  where: string;
+  params: unknown[];
 }
 
 /** A condition "x.id IN (sql)", or with `negated` "x.id NOT IN (sql)"; sql selects response_id. */
@@ -68,7 +94,8 @@ interface IdSet {
   negated: boolean;
 }
 
-export type Access = 'covering' | 'selective';
+/** covering and selective: see the top of this file; marks: along a marks index (MarksPath). */
+export type Access = 'covering' | 'selective' | 'marks';
 
 /** One statement as the store runs it. */
 export interface PlannedQuery {
@@ -94,6 +121,26 @@ const PROBE_STEPS = 2000;
 /** The consensus of verdict counts (yes, no, unclear as SQL expressions), as review_marks.cons computes it. */
 export const consensusOf = (yes: string, no: string, unclear: string) =>
   `(CASE WHEN ${no} > 0 THEN 'no' WHEN ${unclear} > 0 THEN 'unclear' WHEN ${yes} > 0 THEN 'yes' ELSE 'unjudged' END)`;
+
+/**
+ * The first-step bin (review_marks.bin, 0–9) whose positions are exactly [from, to) — [from, 1] for the last — or null
+ * when the range is not one bin (the dashboard's bars are bins). Exact: with integers f ≥ 0 and s > 0, f / s ≥ k / 10
+ * holds in floating point exactly when 10·f ≥ k·s, as the two quotients are either equal or further apart than
+ * their rounding; and bin = min(9, 10·f div s) is at least k exactly when 10·f ≥ k·s (k ≤ 9).
+ */
+export function binOf(from: number, to: number): number | null {
+  const k = Math.round(from * 10);
+  if (k < 0 || k > 9 || k / 10 !== from) return null;
+  if (k === 9 ? to >= 1 : to === (k + 1) / 10 && to < 1) return k;
+  return null;
+}
+
+/**
+ * review_marks' bin and cons as migration 0008 indexes them: the generated columns' values, written as expressions so
+ * that SQLite reads them from the index alone. Change both sides together.
+ */
+const MARK_BIN = 'min(9, 10 * m.first_step / m.step_count)';
+const MARK_CONS = consensusOf('m.yes', 'm.no', 'm.unclear');
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const bool = (b: boolean) => (b ? 1 : 0);
@@ -160,7 +207,23 @@ export class ResponseList {
     const conditions: string[] = [];
     const params: unknown[] = [];
     const idSets: IdSet[] = [];
-    const never = () => conditions.push('0');
+    // The marks path (MarksPath): the conditions again, on the marks' own columns, while the filter allows it.
+    const carried = { ok: true, where: [] as string[], params: [] as unknown[], set: null as { table: MarksPath['table']; index: string; alone: boolean } | null };
+    const notCarried = () => (carried.ok = false);
+    const carry = (sql: string, values: unknown[] = []) => {
+      carried.where.push(sql);
+      carried.params.push(...values);
+    };
+    /** The filter's one set of marks: `where` holds its conditions; `alone` keeps tags_label for a label by itself. */
+    const markSet = (table: MarksPath['table'], index: string, sql: string, values: unknown[], alone = false) => {
+      if (carried.set) notCarried();
+      carried.set = { table, index, alone };
+      carry(sql, values);
+    };
+    const never = () => {
+      conditions.push('0');
+      notCarried();
+    };
     /** A condition "x.id IN (subquery)": kept as a condition, and as an id set for the count. */
     const inIds = (sql: string, values: unknown[], negated = false) => {
       conditions.push(`x.id ${negated ? 'NOT IN' : 'IN'} (${sql})`);
@@ -171,6 +234,7 @@ export class ResponseList {
     if (filter.levels?.length) {
       conditions.push(`x.sample_id IN (SELECT id FROM samples WHERE level IN (${placeholders(filter.levels.length)}))`);
       params.push(...filter.levels);
+      carry(`m.level IN (${placeholders(filter.levels.length)})`, filter.levels);
     }
     if (filter.runs?.length || filter.methods?.length) {
       // Runs are few: names and methods become ids here, so the condition is on the indexed run_id.
@@ -184,20 +248,27 @@ export class ResponseList {
       else {
         conditions.push(`x.run_id IN (${placeholders(ids.length)})`);
         params.push(...ids.sort((a, b) => a - b));
+        carry(`m.run_id IN (${placeholders(ids.length)})`, ids);
       }
     }
     if (filter.correct !== undefined) {
       conditions.push(`x.correct = ${bool(filter.correct)}`); // a literal: see migration 0003
+      carry(`m.correct = ${bool(filter.correct)}`);
     }
     if (filter.formatOk !== undefined) {
       conditions.push(`x.format_ok = ${bool(filter.formatOk)}`); // a literal: see migration 0003
+      notCarried();
     }
     if (filter.disagreement !== undefined) {
       conditions.push(`x.score_disagreement = ${bool(filter.disagreement)}`); // a literal: see migration 0003
+      notCarried();
     }
     if (filter.domains?.length) {
       conditions.push(`x.sample_id IN (SELECT id FROM samples WHERE domain IN (${placeholders(filter.domains.length)}))`);
       params.push(...filter.domains);
+      // The marks hold '' for a sample without a domain, which the samples' own column holds as NULL.
+      if (filter.domains.includes('')) notCarried();
+      else carry(`m.domain IN (${placeholders(filter.domains.length)})`, filter.domains);
     }
     // Whose work counts for labels, allLabels, consensus, reviewed and firstStep: `by`, default everyone. These read the
     // review marks kept by migration 0004's triggers (one row per annotator and response reviewed, akey 0 for everyone).
@@ -213,29 +284,38 @@ export class ResponseList {
       } else {
         inIds(`SELECT response_id FROM label_marks WHERE ${akeyIn} AND label_id IN (${placeholders(ids.length)})`, [...keys, ...ids]);
       }
+      // Everyone's marks of a label are its live tags (akey 0); a label by itself is left to tags_label.
+      if (ids.length === 1 && one) markSet('label_marks', 'label_marks_label', 'm.akey = ? AND m.label_id = ?', [...keys, ...ids], !filter.by?.length);
+      else notCarried();
     }
     if (filter.allLabels?.length) {
       const wanted = [...new Set(filter.allLabels)];
       const ids = this.labelIds.all(JSON.stringify(wanted)) as number[];
       if (ids.length < wanted.length) never();
       else for (const labelId of ids) inIds(`SELECT response_id FROM label_marks WHERE ${akeyIn} AND label_id = ?`, [...keys, labelId]);
+      if (ids.length === 1 && one) markSet('label_marks', 'label_marks_label', 'm.akey = ? AND m.label_id = ?', [...keys, ...ids]);
+      else notCarried();
     }
     if (filter.consensus !== undefined) {
       // No if any chosen annotator says no; yes if every one that judged says yes; unclear otherwise (CONSENSUS).
       if (filter.consensus === 'unjudged') {
         inIds(`SELECT response_id FROM review_marks WHERE ${akeyIn} AND yes + no + unclear > 0`, keys, true);
+        notCarried();
       } else if (one) {
         inIds('SELECT response_id FROM review_marks WHERE akey = ? AND cons = ?', [...keys, filter.consensus]);
+        markSet('review_marks', 'review_marks_cons', `m.akey = ? AND ${MARK_CONS} = ?`, [...keys, filter.consensus]);
       } else {
         inIds(
           `SELECT response_id FROM review_marks WHERE ${akeyIn} GROUP BY response_id HAVING ${consensusOf('SUM(yes)', 'SUM(no)', 'SUM(unclear)')} = ?`,
           [...keys, filter.consensus],
         );
+        notCarried();
       }
     }
     if (filter.reviewed !== undefined) {
       // A mark exists exactly while the annotator has a live tag or a judging or done verdict on the response.
       inIds(`SELECT response_id FROM review_marks WHERE ${akeyIn}`, keys, !filter.reviewed);
+      notCarried();
     }
     if (filter.firstStep !== undefined) {
       const [from, to] = filter.firstStep;
@@ -248,15 +328,21 @@ export class ResponseList {
           `SELECT response_id FROM review_marks WHERE akey = ? AND first_step IS NOT NULL AND step_count > 0 AND ${range('first_step * 1.0 / step_count')}`,
           [...keys, ...bounds],
         );
+        const bin = binOf(from, to);
+        if (bin === null) notCarried();
+        else markSet('review_marks', 'review_marks_bin', `m.akey = ? AND ${MARK_BIN} = ?`, [...keys, bin]);
       } else {
         inIds(
           `SELECT response_id FROM review_marks WHERE ${akeyIn} AND first_step IS NOT NULL AND step_count > 0
             GROUP BY response_id HAVING ${range('MIN(first_step) * 1.0 / MAX(step_count)')}`,
           [...keys, ...bounds],
         );
+        notCarried();
       }
     }
     const judge = me ?? -1;
+    if (filter.verdict !== undefined || filter.review !== undefined || filter.annotator !== undefined) notCarried();
+    if ((filter.sampleId !== undefined && filter.sampleId.trim() !== '') || filter.text !== undefined) notCarried();
     if (filter.verdict !== undefined) {
       if (filter.verdict === 'none') {
         inIds('SELECT response_id FROM verdicts WHERE annotator_id = ? AND supports IS NOT NULL AND deleted_at IS NULL', [judge], true);
@@ -288,8 +374,15 @@ export class ResponseList {
     }
     const match = filter.text === undefined ? null : ftsQuery(filter.text);
 
+    // Multi-annotator sets (de-duplicated by GROUP BY) and negated ones leave `carried.set` empty or `ok` false.
+    const set = carried.set;
+    const marks: MarksPath | null =
+      carried.ok && set !== null && !(set.alone && carried.where.length === 1)
+        ? { table: set.table, index: set.index, where: carried.where.join(' AND '), params: carried.params }
+        : null;
     const s = SORTS[sort];
-    return { join: s.join, conditions, params, match, keys: s.keys, order, indexOrder: sort === 'sample', idSets };
+    const tagged = sort === 'tags' && carried.ok && set === null && match === null ? { where: carried.where.join(' AND '), params: carried.params } : null;
+    return { join: s.join, conditions, params, match, keys: s.keys, order, orderIndex: s.index ?? null, indexOrder: sort === 'sample', idSets, marks, tagged };
   }
 
   /**
@@ -302,14 +395,15 @@ export class ResponseList {
     const hits = q.match === null ? 0 : (this.ftsHits.get(q.match) as number);
     const count = this.countQuery(q, n, hits);
     const page = (total: number): PlannedQuery => {
+      if (q.marks !== null && q.indexOrder) return this.marksPage(q.marks, q.order, offset, limit);
       const found = Math.max(total, hits); // a text filter finds all its hits before the other conditions apply
-      const access: Access = q.indexOrder
+      const access: Access = q.orderIndex !== null
         ? (offset + limit) * n <= SELECTIVE_COST * total * found ? 'covering' : 'selective'
         : found * SELECTIVE_COST > n ? 'covering' : 'selective';
       // Walking in order near the top of the list, asking the full-text index about each row met is cheaper than
       // first collecting every hit (which costs as much as the walk saves when the word is in most chains); deeper
       // down, the walk meets too many rows for that.
-      const probe = access === 'covering' && q.indexOrder && ((offset + limit) * n) / Math.max(total, 1) <= PROBE_STEPS;
+      const probe = access === 'covering' && q.orderIndex !== null && ((offset + limit) * n) / Math.max(total, 1) <= PROBE_STEPS;
       const where = this.where(q, probe ? 'probe' : 'collect');
       return {
         sql: `SELECT x.id ${this.from(q, access)} WHERE ${where.sql} ORDER BY ${this.orderBy(q, access)} LIMIT ? OFFSET ?`,
@@ -325,6 +419,7 @@ export class ResponseList {
       const plan = this.plan(q, offset, limit);
       const total = this.total(plan.count);
       if (total === 0 || offset >= total) return { total, rows: [] };
+      if (q.tagged) return { total, rows: this.rows(this.taggedPage(q, q.tagged, total, offset, limit), me) };
       const page = plan.page(total);
       const ids = this.cache.get(page.sql).pluck().all(...page.params) as number[];
       return { total, rows: this.rows(ids, me) };
@@ -367,14 +462,86 @@ export class ResponseList {
     });
   }
 
+  /**
+   * A page of the marks path in library order (sample, run, rollout): the marks index walked in (sample, run) order,
+   * each mark's response looked up for its rollout, which orders the rows of one question and run among themselves —
+   * SQLite sorts only within such a group and stops after offset + limit rows.
+   */
+  private marksPage(m: MarksPath, order: SortOrder, offset: number, limit: number): PlannedQuery {
+    const dir = order === 'desc' ? ' DESC' : '';
+    return {
+      sql:
+        `SELECT m.response_id FROM ${m.table} m INDEXED BY ${m.index} CROSS JOIN responses x ON x.id = m.response_id ` +
+        `WHERE ${m.where} ORDER BY m.sample_id${dir}, m.run_id${dir}, x.rollout${dir} LIMIT ? OFFSET ?`,
+      params: [...m.params, limit, offset],
+      access: 'marks',
+    };
+  }
+
+  /**
+   * A page sorted by tag count, in two parts: the tagged responses, read in order from everyone's review marks (their
+   * `tags` is the live tag count, kept by migration 0004's triggers; review_marks_tags of migration 0008), and the
+   * untagged ones in library order, which is their order too (their counts tie at 0). Descending, the tagged come
+   * first; ascending, last. Each part is paged like a list of its own: the split is the tagged part's count. Sorting
+   * every response by a count of its tags instead took ~300 ms at 1M responses.
+   */
+  private taggedPage(q: ListQuery, t: NonNullable<ListQuery['tagged']>, total: number, offset: number, limit: number): number[] {
+    const dir = q.order === 'desc' ? ' DESC' : '';
+    const where = `m.akey = 0 AND m.tags > 0${t.where ? ` AND ${t.where}` : ''}`;
+    const tagged = this.cache.get(`SELECT COUNT(*) FROM review_marks m INDEXED BY review_marks_tags WHERE ${where}`).pluck().get(...t.params) as number;
+    const taggedIds = (off: number, lim: number) =>
+      this.cache
+        .get(
+          `SELECT m.response_id FROM review_marks m INDEXED BY review_marks_tags CROSS JOIN responses x ON x.id = m.response_id ` +
+            `WHERE ${where} ORDER BY m.tags${dir}, m.sample_id${dir}, m.run_id${dir}, x.rollout${dir} LIMIT ? OFFSET ?`,
+        )
+        .pluck()
+        .all(...t.params, lim, off) as number[];
+    const untaggedIds = (off: number, lim: number) => {
+      // The list by sample with one more condition: planned like any other list (walking the list index, or not).
+      const u: ListQuery = {
+        ...q,
+        conditions: [...q.conditions, 'NOT EXISTS (SELECT 1 FROM review_marks t WHERE t.akey = 0 AND t.response_id = x.id AND t.tags > 0)'],
+        keys: SORTS.sample.keys,
+        orderIndex: SORTS.sample.index!,
+        indexOrder: true,
+        idSets: [],
+        marks: null,
+        tagged: null,
+      };
+      const page = this.plan(u, off, lim).page(total - tagged);
+      return this.cache.get(page.sql).pluck().all(...page.params) as number[];
+    };
+    const parts: [(off: number, lim: number) => number[], number][] =
+      q.order === 'desc' ? [[taggedIds, tagged], [untaggedIds, total - tagged]] : [[untaggedIds, total - tagged], [taggedIds, tagged]];
+    const ids: number[] = [];
+    let skip = offset;
+    for (const [read, size] of parts) {
+      if (ids.length >= limit) break;
+      if (skip >= size) {
+        skip -= size;
+        continue;
+      }
+      ids.push(...read(skip, Math.min(limit - ids.length, size - skip)));
+      skip = 0;
+    }
+    return ids;
+  }
+
   /** The count, or the number itself when the full-text index already knows it. */
   private countQuery(q: ListQuery, n: number, hits: number): PlannedQuery | number {
+    if (q.marks !== null) {
+      const m = q.marks;
+      return { sql: `SELECT COUNT(*) FROM ${m.table} m INDEXED BY ${m.index} WHERE ${m.where}`, params: m.params, access: 'marks' };
+    }
     if (q.match !== null && q.conditions.length === 0) return hits; // one FTS row per response
     if (q.match === null && q.idSets.length > 0 && q.idSets.length === q.conditions.length) return this.countIdSets(q.idSets);
     // SQLite counts from the narrowest index that answers the conditions. The trap is a full-text search that hits
     // most chains, with other conditions: driven by its hits, each is a table lookup; the list index is cheaper.
     const access: Access = q.match !== null && hits * SELECTIVE_COST > n ? 'covering' : 'selective';
     const where = this.where(q, 'collect');
+    // Without a WHERE, SQLite counts a b-tree from its pages' cell counts (at 1M responses 0.02 ms, against 7 ms with one).
+    if (where.sql === '1') return { sql: 'SELECT COUNT(*) FROM responses', params: [], access };
     return { sql: `SELECT COUNT(*) ${this.from({ ...q, join: '' }, access)} WHERE ${where.sql}`, params: where.params, access };
   }
 
@@ -396,14 +563,14 @@ export class ResponseList {
     return { sql: conditions.length ? conditions.join(' AND ') : '1', params };
   }
 
-  private from(q: Pick<ListQuery, 'join'>, access: Access): string {
-    return `FROM responses x${access === 'covering' ? ' INDEXED BY responses_list' : ''}${JOINS[q.join]}`;
+  private from(q: Pick<ListQuery, 'join' | 'orderIndex'>, access: Access): string {
+    return `FROM responses x${access === 'covering' ? ` INDEXED BY ${q.orderIndex ?? 'responses_list'}` : ''}${JOINS[q.join]}`;
   }
 
   private orderBy(q: ListQuery, access: Access): string {
     const dir = q.order === 'desc' ? ' DESC' : '';
     // Gathering, `+` keeps SQLite from walking an index for the order instead of starting from the filter's index.
-    const plus = access === 'selective' && q.indexOrder ? '+' : '';
+    const plus = access === 'selective' && q.orderIndex !== null ? '+' : '';
     return q.keys.map((k) => plus + k + dir).join(', ');
   }
 
