@@ -128,7 +128,10 @@ const pick = (s: CompareState): CompareChoice => ({
 });
 
 export const useCompare = createStore<CompareState>('compare', (set, get) => {
+  /** Counts loads (a choice changed): a reply to an older one is dropped. */
   let seq = 0;
+  /** Counts refreshes (the same choice re-read after a tag). */
+  let refreshSeq = 0;
 
   /** Shows the current question's responses in the columns: each run's chosen rollout in its own workbench. */
   function syncColumns(): void {
@@ -255,14 +258,19 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
     async refresh() {
       const choice = pick(get());
       if (choice.runs.length < 2) return;
-      const my = ++seq;
+      // A refresh never cancels a load in flight (that load is for the choice on screen and sets the question shown);
+      // it is dropped when a load starts after it, or when a later refresh does.
+      const my = seq;
+      const mine = ++refreshSeq;
       try {
         const { matrix, ...page } = await fetchWalk(choice, Math.min(WALK_MAX, Math.max(WALK_PAGE, get().questions.length)));
-        if (my !== seq) return;
+        if (my !== seq || mine !== refreshSeq) return;
         // The question shown stays on screen even when a tag just took it out of the filter.
         const cur = get().questions.find((q) => q.sampleKey === get().sample);
         const rows = cur && !page.rows.some((q) => q.sampleKey === cur.sampleKey) ? [...page.rows, cur] : page.rows;
-        set({ matrix, questions: rows, total: page.total });
+        // No question shown yet (the walk was empty): the first one now in it.
+        const first = get().sample === null && rows.length > 0 ? { sample: rows[0].sampleKey, rollouts: [] } : {};
+        set({ matrix, questions: rows, total: page.total, ...first });
       } catch (e) {
         shown(e);
       }

@@ -1,0 +1,82 @@
+// The compare view's store against a service whose replies arrive out of order: a refresh after a tag must not drop
+// the load of a newer choice (the walk then listed a question but showed none, "No question matches these filters").
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CompareQuestion } from '../../shared/api.ts';
+
+interface Pending {
+  method: string;
+  input: { filter?: { labelOnly?: { run: string } } };
+  resolve(v: unknown): void;
+}
+const pending: Pending[] = [];
+
+vi.mock('../../renderer/src/api.ts', () => ({
+  call: (method: string, input: Pending['input']) => new Promise((resolve) => pending.push({ method, input, resolve })),
+  shown: () => undefined,
+}));
+
+const { useCompare } = await import('../../renderer/src/stores/compare.ts');
+
+const question = (sampleKey: number): CompareQuestion => ({
+  sampleKey,
+  sampleId: String(sampleKey),
+  level: 'L1',
+  taskGoal: null,
+  golden: 'A',
+  runs: [],
+  outcome: 'only_a',
+});
+const matrix = { pair: ['rl', 'sft'], levels: {} };
+
+/** Answers every call waiting whose filter's label-only run is `run` (the matrix calls with them). */
+async function answer(run: string | null, rows: CompareQuestion[]): Promise<void> {
+  const group = pending.filter((p) => p.method === 'listCompareQuestions' && (p.input.filter?.labelOnly?.run ?? null) === run);
+  expect(group.length).toBeGreaterThan(0);
+  for (const p of group) {
+    // The matrix call sent with this page is the one just before it.
+    const m = pending[pending.indexOf(p) - 1];
+    if (m?.method === 'compareMatrix') m.resolve(matrix);
+    p.resolve({ rows, total: rows.length });
+  }
+  for (const p of group) pending.splice(pending.indexOf(p) - 1, 2);
+  await new Promise((r) => setTimeout(r, 0));
+}
+
+describe('the compare walk with replies out of order', () => {
+  beforeEach(() => {
+    pending.length = 0;
+    useCompare.setState({ runs: ['rl', 'sft'], labelOnly: null, sample: null, questions: [], total: 0, loadedKey: null, loading: false });
+  });
+
+  it('shows the question of a newer choice when a refresh was asked for while it loaded', async () => {
+    const s = useCompare.getState;
+    // "overlooked-cue only in rl" matches nothing: no question shown.
+    s().choose({ labelOnly: { label: 'overlooked-cue', run: 'rl' } });
+    void s().load();
+    await answer('rl', []);
+    expect(s().sample).toBeNull();
+
+    // "…only in sft" is asked for, and while it loads a tag saved a moment ago asks for a refresh.
+    s().choose({ labelOnly: { label: 'overlooked-cue', run: 'sft' } });
+    void s().load();
+    void s().refresh();
+    await answer('sft', [question(2051)]);
+
+    expect(s().questions.map((q) => q.sampleKey)).toEqual([2051]);
+    expect(s().sample).toBe(2051);
+    expect(s().loading).toBe(false);
+    expect(s().loadedKey).not.toBeNull();
+  });
+
+  it('drops a refresh for an older choice', async () => {
+    const s = useCompare.getState;
+    s().choose({ labelOnly: { label: 'overlooked-cue', run: 'rl' } });
+    void s().refresh();
+    s().choose({ labelOnly: { label: 'overlooked-cue', run: 'sft' } });
+    void s().load();
+    await answer('sft', [question(7)]);
+    await answer('rl', [question(8), question(9)]);
+    expect(s().questions.map((q) => q.sampleKey)).toEqual([7]);
+    expect(s().sample).toBe(7);
+  });
+});
