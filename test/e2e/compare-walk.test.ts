@@ -22,7 +22,7 @@ describe('the compare walk past its first page', () => {
     await expect.poll(() => position.innerText()).toBe(`1 of ${QUESTIONS}`);
     // Only the first page is fetched, and only the rows on screen are drawn.
     const loaded = async () => Number(await list.getAttribute('data-loaded'));
-    expect(await loaded()).toBe(100);
+    expect(await loaded()).toBe(50);
     expect(await page.getByTestId('compare-question').count()).toBeLessThan(await loaded());
 
     // Scrolling to the end of what is fetched fetches more, until every question is there.
@@ -43,7 +43,7 @@ describe('the compare walk past its first page', () => {
     // A question past the first page, named in the URL, opens at its place in the walk; f goes on from there
     // across the next page boundary.
     const deep = await openPage(ctx.browser);
-    const at = 398; // 0-based: the last question of the fourth page of 100 is 399
+    const at = 398; // 0-based: the last question of the eighth page of 50 is 399
     await deep.goto(`${ctx.served.url}#/compare?run=rl&run=sft&sample=${keys[at]}`);
     const deepHead = deep.getByTestId('compare-question-head');
     await expect.poll(() => deepHead.getAttribute('data-sample-key')).toBe(String(keys[at]));

@@ -12,7 +12,7 @@ import { columnWorkbench } from './workbench.ts';
 export const OUTCOMES: readonly Outcome[] = ['both_right', 'only_a', 'only_b', 'both_wrong'];
 const LEVELS: readonly Level[] = ['L1', 'L2', 'L3', 'train'];
 /** Questions fetched at a time: the walk grows by a page as it is scrolled or stepped past its end. */
-export const WALK_PAGE = 100;
+export const WALK_PAGE = 50;
 /** The contract's largest page: what a refresh re-reads at most, and how far a question named in the URL is sought. */
 const WALK_MAX = 5000;
 

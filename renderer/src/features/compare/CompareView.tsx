@@ -158,9 +158,11 @@ function QuestionWalk() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: questions.length, getScrollElement: () => scrollRef.current, estimateSize: () => WALK_ROW, overscan: 10 });
   const items = virtualizer.getVirtualItems();
+  // The last row drawn (the overscan's 10 past the last on screen): the next page is fetched when it comes within 5
+  // of the end of those fetched, i.e. with 15 rows still to scroll.
   const last = items.length ? items[items.length - 1].index : -1;
   useEffect(() => {
-    if (last >= questions.length - 20 && questions.length < total) void useCompare.getState().loadMore();
+    if (last >= questions.length - 5 && questions.length < total) void useCompare.getState().loadMore();
   }, [last, questions.length, total]);
   useEffect(() => {
     if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
