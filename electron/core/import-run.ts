@@ -36,6 +36,11 @@ export interface ImportRunOptions {
   signal?: AbortSignal;
   /** Filled with where the import's time went (the benchmark prints it). */
   timings?: ImportTimings;
+  /**
+   * Build DEFERRED_INDEXES once at the end of the import instead of row by row (default: when the file is large and
+   * likely holds at least as many responses as the workspace has; see deferIndexes).
+   */
+  deferIndexes?: boolean;
 }
 
 /** Milliseconds on the importing thread, by phase. */
@@ -50,6 +55,8 @@ export interface ImportTimings {
   search_index: number;
   /** COMMIT, including the checkpoint that copies the transaction from the WAL into the database file. */
   commit: number;
+  /** Building the deferred indexes at the end (0 when they were kept up row by row). */
+  deferred_indexes: number;
 }
 
 
@@ -71,6 +78,31 @@ const INDEX_EVERY_CHARS = 64 << 20;
 /** Files from this size on are parsed on a worker thread (starting one costs more than parsing a small file). */
 const PARALLEL_FROM_BYTES = 4 << 20;
 
+/**
+ * Indexes of responses led by a column that scatters a run's rows over the whole index (step count; the question):
+ * kept up row by row, each response lands on a page of its own, and at 1M responses the two cost ~5 s of the insert
+ * (16 s against 11 s without them); built at the end from a sort, both take ~1.7 s. Migration 0008 made them. Dropped
+ * and made again inside the import's transaction, from their own CREATE statements in sqlite_master, so a failed or
+ * cancelled import rolls back with them in place.
+ */
+export const DEFERRED_INDEXES = ['responses_steps', 'responses_predictions'] as const;
+
+/** Bytes a response takes in a run file at least (a short infer.py line): a file's size over it bounds its responses. */
+const MIN_BYTES_PER_RESPONSE = 1024;
+/** Below this many responses in the file, building the indexes at the end does not pay (nor does it matter). */
+const DEFER_FROM_RESPONSES = 100_000;
+
+/**
+ * Whether to build the deferred indexes at the end: building them sorts every response of the workspace, so it pays
+ * only when this file may hold about as many responses as the workspace has already.
+ */
+function deferIndexes(store: Store, fileBytes: number): boolean {
+  const upTo = fileBytes / MIN_BYTES_PER_RESPONSE;
+  if (upTo < DEFER_FROM_RESPONSES) return false;
+  const have = store.db.prepare('SELECT count(*) FROM responses').pluck().get() as number;
+  return upTo >= have;
+}
+
 export async function importRun(store: Store, file: string, opts: ImportRunOptions): Promise<ImportRunResult> {
   const { db } = store;
   const abs = path.resolve(file);
@@ -86,7 +118,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
         'to add to it, or choose another --name',
     );
   }
-  const timings: ImportTimings = Object.assign(opts.timings ?? {}, { hash: 0, parse_wait: 0, insert: 0, search_index: 0, commit: 0 });
+  const timings: ImportTimings = Object.assign(opts.timings ?? {}, { hash: 0, parse_wait: 0, insert: 0, search_index: 0, commit: 0, deferred_indexes: 0 });
   // Adding to an existing run needs the hash before anything else (a file imported twice is refused up front); a new
   // run has no files to compare with, so its hash is taken while the file is parsed instead of in a pass of its own.
   let sha256: string | null = null;
@@ -133,7 +165,18 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
   let records = 0;
   let runCreated = false;
 
+  // The deferred indexes this workspace has, by their own CREATE statements (a workspace of an older schema in the
+  // migration tests has none).
+  const indexSql = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck();
+  const deferred = (opts.deferIndexes ?? deferIndexes(store, fs.statSync(abs).size))
+    ? DEFERRED_INDEXES.flatMap((name) => {
+        const sql = indexSql.get(name) as string | undefined;
+        return sql === undefined ? [] : [{ name, sql }];
+      })
+    : [];
+
   const work = async () => {
+    for (const ix of deferred) db.exec(`DROP INDEX ${ix.name}`);
     let runId: number;
     if (existingRun) runId = existingRun.id;
     else {
@@ -229,6 +272,11 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
     indexPending();
     timings.search_index += performance.now() - t;
     counts.write();
+    if (deferred.length) {
+      t = performance.now();
+      for (const ix of deferred) db.exec(ix.sql);
+      timings.deferred_indexes = performance.now() - t;
+    }
     if (sha256 === null) throw new CotscopeError(`${file}: the parser did not report the file's sha256`, 'internal');
     finishImport.run(format ?? 'generic', imported, skipped.count, sha256, importId);
     committing = performance.now();
