@@ -38,7 +38,7 @@ export interface ImportRunOptions {
   timings?: ImportTimings;
   /**
    * Build DEFERRED_INDEXES once at the end of the import instead of row by row (default: when the file is large and
-   * likely holds at least as many responses as the workspace has; see deferIndexes).
+   * likely holds at least as many responses as the workspace has; see indexesToDefer).
    */
   deferIndexes?: boolean;
 }
@@ -93,20 +93,26 @@ const MIN_BYTES_PER_RESPONSE = 1024;
 const DEFER_FROM_RESPONSES = 100_000;
 
 /**
- * Whether to build the deferred indexes at the end: building them sorts every response of the workspace, so it pays
- * only when this file may hold about as many responses as the workspace has already.
+ * The deferred indexes to build at the end of this import, with their CREATE statements (none in a workspace of an
+ * older schema, as the migration tests build). By default only when the file may hold about as many responses as the
+ * workspace has already: building them sorts every response of the workspace.
  */
-function deferIndexes(store: Store, fileBytes: number): boolean {
+function indexesToDefer(db: Store['db'], fileBytes: number, wanted: boolean | undefined): { name: string; sql: string }[] {
   const upTo = fileBytes / MIN_BYTES_PER_RESPONSE;
-  if (upTo < DEFER_FROM_RESPONSES) return false;
-  const have = store.db.prepare('SELECT count(*) FROM responses').pluck().get() as number;
-  return upTo >= have;
+  const defer = wanted ?? (upTo >= DEFER_FROM_RESPONSES && upTo >= (db.prepare('SELECT count(*) FROM responses').pluck().get() as number));
+  if (!defer) return [];
+  const indexSql = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck();
+  return DEFERRED_INDEXES.flatMap((name) => {
+    const sql = indexSql.get(name) as string | undefined;
+    return sql === undefined ? [] : [{ name, sql }];
+  });
 }
 
 export async function importRun(store: Store, file: string, opts: ImportRunOptions): Promise<ImportRunResult> {
   const { db } = store;
   const abs = path.resolve(file);
   if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new CotscopeError(`${file}: no such file`);
+  const bytes = fs.statSync(abs).size;
   if (!opts.name.trim()) throw new CotscopeError('--name must not be empty');
 
   const existingRun = db.prepare('SELECT id, method FROM runs WHERE name = ?').get(opts.name) as
@@ -165,15 +171,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
   let records = 0;
   let runCreated = false;
 
-  // The deferred indexes this workspace has, by their own CREATE statements (a workspace of an older schema in the
-  // migration tests has none).
-  const indexSql = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck();
-  const deferred = (opts.deferIndexes ?? deferIndexes(store, fs.statSync(abs).size))
-    ? DEFERRED_INDEXES.flatMap((name) => {
-        const sql = indexSql.get(name) as string | undefined;
-        return sql === undefined ? [] : [{ name, sql }];
-      })
-    : [];
+  const deferred = indexesToDefer(db, bytes, opts.deferIndexes);
 
   const work = async () => {
     for (const ix of deferred) db.exec(`DROP INDEX ${ix.name}`);
@@ -184,7 +182,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
       runCreated = true;
     }
     const importId = Number(
-      insertImport.run(runId, abs, sha256 ?? `pending:${crypto.randomUUID()}`, fs.statSync(abs).size, 'generic', fileLevel,
+      insertImport.run(runId, abs, sha256 ?? `pending:${crypto.randomUUID()}`, bytes, 'generic', fileLevel,
         JSON.stringify({ level: opts.level ?? null, idField, responseField: opts.responseField ?? null }), now)
         .lastInsertRowid,
     );
@@ -215,7 +213,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
       samples: loadSamples(store),
       hash: sha256 === null,
     };
-    const parallel = opts.parallel ?? fs.statSync(abs).size >= PARALLEL_FROM_BYTES;
+    const parallel = opts.parallel ?? bytes >= PARALLEL_FROM_BYTES;
     const batches = parallel ? parseRunFileOnWorker(config, opts.signal) : parseRunFile(config, opts.signal);
     let t = performance.now();
     for await (const batch of batches) {

@@ -142,6 +142,10 @@ function mark(q: CompareQuestion, i: number) {
 
 /** Height of a row of the walk (compare.css .cmp-walk-row). */
 const WALK_ROW = 27;
+/** Rows drawn past the last on screen. */
+const WALK_OVERSCAN = 10;
+/** The next page is fetched when the last row drawn comes this close to the end of those fetched. */
+const WALK_FETCH_AHEAD = 5;
 
 /**
  * The questions being walked through, with the one shown marked; f / b step through them. Only the rows on screen are
@@ -156,13 +160,12 @@ function QuestionWalk() {
   const loadingMore = useCompare((s) => s.loadingMore);
   const i = questions.findIndex((q) => q.sampleKey === sample);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: questions.length, getScrollElement: () => scrollRef.current, estimateSize: () => WALK_ROW, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: questions.length, getScrollElement: () => scrollRef.current, estimateSize: () => WALK_ROW, overscan: WALK_OVERSCAN });
   const items = virtualizer.getVirtualItems();
-  // The last row drawn (the overscan's 10 past the last on screen): the next page is fetched when it comes within 5
-  // of the end of those fetched, i.e. with 15 rows still to scroll.
+  // The next page comes with WALK_OVERSCAN + WALK_FETCH_AHEAD rows (15) still to scroll.
   const last = items.length ? items[items.length - 1].index : -1;
   useEffect(() => {
-    if (last >= questions.length - 5 && questions.length < total) void useCompare.getState().loadMore();
+    if (last >= questions.length - WALK_FETCH_AHEAD && questions.length < total) void useCompare.getState().loadMore();
   }, [last, questions.length, total]);
   useEffect(() => {
     if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
