@@ -79,4 +79,20 @@ describe('the compare walk with replies out of order', () => {
     expect(s().questions.map((q) => q.sampleKey)).toEqual([7]);
     expect(s().sample).toBe(7);
   });
+
+  it('steps past the last fetched question onto the next page while that page is already on its way', async () => {
+    const s = useCompare.getState;
+    const first = Array.from({ length: 3 }, (_, i) => question(100 + i));
+    useCompare.setState({ questions: first, total: 6, sample: 102, loadedKey: 'k' });
+    // The list scrolled near its end and fetched ahead; before that page arrives, f is pressed on the last question.
+    void s().loadMore();
+    const stepped = s().step(1);
+    const more = pending.filter((p) => p.method === 'listCompareQuestions');
+    expect(more).toHaveLength(1); // one fetch, not a second for the same page
+    more[0].resolve({ rows: [question(103), question(104), question(105)], total: 6 });
+    pending.length = 0;
+    await stepped;
+    expect(s().sample).toBe(103);
+    expect(s().questions).toHaveLength(6);
+  });
 });

@@ -132,6 +132,10 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
   let seq = 0;
   /** Counts refreshes (the same choice re-read after a tag). */
   let refreshSeq = 0;
+  /** The next page's fetch while it is on its way. */
+  let moreInFlight: Promise<void> | null = null;
+  /** The load (seq) that fetch belongs to. */
+  let moreFor = 0;
 
   /** Shows the current question's responses in the columns: each run's chosen rollout in its own workbench. */
   function syncColumns(): void {
@@ -276,21 +280,29 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
       }
     },
 
-    async loadMore() {
-      const { questions, total, loadingMore, loading } = get();
-      if (loadingMore || loading || questions.length >= total) return;
+    loadMore() {
+      // A fetch already on its way (the list fetches ahead as it scrolls) is the one to wait for: a step past the
+      // end of the fetched questions then lands on the first of that page instead of stopping as if at the last.
+      if (moreInFlight) return moreFor === seq ? moreInFlight : moreInFlight.then(() => get().loadMore());
+      const { questions, total, loading } = get();
+      if (loading || questions.length >= total) return Promise.resolve();
       const choice = pick(get());
       const my = seq;
       set({ loadingMore: true });
-      try {
-        const page = await fetchPage(choice, questions.length, WALK_PAGE);
-        if (my !== seq) return;
-        set({ questions: appended(get().questions, page.rows), total: page.total });
-      } catch (e) {
-        shown(e);
-      } finally {
-        set({ loadingMore: false });
-      }
+      moreFor = my;
+      moreInFlight = (async () => {
+        try {
+          const page = await fetchPage(choice, questions.length, WALK_PAGE);
+          if (my !== seq) return;
+          set({ questions: appended(get().questions, page.rows), total: page.total });
+        } catch (e) {
+          shown(e);
+        } finally {
+          moreInFlight = null;
+          set({ loadingMore: false });
+        }
+      })();
+      return moreInFlight;
     },
 
     openQuestion(sampleKey) {
