@@ -35,7 +35,8 @@ async function runImport(dbFile: string, annotations: string, run: string) {
   const thread0 = mainThreadCpuSeconds();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const r = await importRun(store, run, { name: 'bench', method: 'rl', timings });
+  // As `cotscope import-run` does: the process has the workspace to itself (exclusive).
+  const r = await importRun(store, run, { name: 'bench', method: 'rl', exclusive: true, timings });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu_s = cpuSeconds(cpu0);
   const thread1 = mainThreadCpuSeconds();

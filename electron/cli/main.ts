@@ -156,7 +156,8 @@ export function buildProgram(): Command {
         await withStore(cmd, async (store) => {
           const progress = progressReporter();
           try {
-            const r = await importRun(store, file, { ...opts, onProgress: progress.onProgress }).finally(progress.stop);
+            // The CLI has the workspace to itself: the import writes through a rollback journal (store.ts withRollbackJournal).
+            const r = await importRun(store, file, { ...opts, exclusive: true, onProgress: progress.onProgress }).finally(progress.stop);
             if (opts.json) {
               out(JSON.stringify({ ...r, skipped: { count: r.skipped.count, lines: r.skipped.kept } }));
               return;

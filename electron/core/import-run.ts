@@ -20,7 +20,7 @@ import {
   type RunFormat,
   type SampleEntry,
 } from './run-records.ts';
-import { nowIso, type Store } from './store.ts';
+import { nowIso, withRollbackJournal, type Store } from './store.ts';
 import { fileSha256, inTransaction } from './util.ts';
 
 export interface ImportRunOptions {
@@ -41,6 +41,12 @@ export interface ImportRunOptions {
    * likely holds at least as many responses as the workspace has; see indexesToDefer).
    */
   deferIndexes?: boolean;
+  /**
+   * The caller's connection is the workspace's only one for the whole import (the CLI's): the import then writes
+   * through a rollback journal instead of the WAL (store.ts withRollbackJournal) and skips the per-row foreign-key
+   * lookups, whose targets (this run, this import, the samples it matched) it made or read itself.
+   */
+  exclusive?: boolean;
 }
 
 /** Milliseconds on the importing thread, by phase. */
@@ -80,12 +86,22 @@ const PARALLEL_FROM_BYTES = 4 << 20;
 
 /**
  * Indexes of responses led by a column that scatters a run's rows over the whole index (step count; the question):
- * kept up row by row, each response lands on a page of its own, and at 1M responses the two cost ~5 s of the insert
- * (16 s against 11 s without them); built at the end from a sort, both take ~1.7 s. Migration 0008 made them. Dropped
- * and made again inside the import's transaction, from their own CREATE statements in sqlite_master, so a failed or
- * cancelled import rolls back with them in place.
+ * kept up row by row, each response lands on a page of its own. At 1M responses the two of migration 0008 cost ~5 s
+ * of the insert (16 s against 11 s without them), and the list's (0002) another ~3-5 s; built at the end from a
+ * sort, the three take ~3 s. Dropped and made again inside the import's transaction, from their own CREATE statements
+ * in sqlite_master, so a failed or cancelled import rolls back with them in place. (The unique (sample, run, rollout)
+ * key is led by the question too, but it is the table's own constraint and stays.)
  */
-export const DEFERRED_INDEXES = ['responses_steps', 'responses_predictions'] as const;
+export const DEFERRED_INDEXES = ['responses_steps', 'responses_predictions', 'responses_list'] as const;
+
+/**
+ * FTS5 merges the segments it writes as they accumulate (`automerge`, 4 a level by default): over a million-response
+ * import that rewrites the growing index again and again, ~3 s of its ~11 s of indexing. A large import turns
+ * automerging off for its own writes (FTS5 still merges when a level reaches `crisismerge`, 16 segments) and puts
+ * the workspace's setting back before it commits; later writes merge as usual. A search then reads a few more
+ * segments, which the benchmark's text-search page times.
+ */
+const FTS_AUTOMERGE_DEFAULT = 4;
 
 /** Bytes a response takes in a run file at least (a short infer.py line): a file's size over it bounds its responses. */
 const MIN_BYTES_PER_RESPONSE = 1024;
@@ -175,6 +191,8 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
 
   const work = async () => {
     for (const ix of deferred) db.exec(`DROP INDEX ${ix.name}`);
+    const automerge = deferred.length ? ftsAutomerge(db) : null;
+    if (automerge !== null) setFtsAutomerge(db, 0);
     let runId: number;
     if (existingRun) runId = existingRun.id;
     else {
@@ -270,6 +288,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
     indexPending();
     timings.search_index += performance.now() - t;
     counts.write();
+    if (automerge !== null) setFtsAutomerge(db, automerge);
     if (deferred.length) {
       t = performance.now();
       for (const ix of deferred) db.exec(ix.sql);
@@ -281,8 +300,17 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
   };
 
   let committing = 0;
+  const transaction = () => inTransaction(db, work);
   try {
-    await inTransaction(db, work);
+    if (opts.exclusive && !db.inTransaction) {
+      // foreign_keys is a no-op inside a transaction: it is turned off before and back on after.
+      db.pragma('foreign_keys = OFF');
+      try {
+        await withRollbackJournal(db, transaction);
+      } finally {
+        db.pragma('foreign_keys = ON');
+      }
+    } else await transaction();
     timings.commit = performance.now() - committing;
   } catch (err) {
     if (err instanceof CotscopeError && (err.code === 'strict' || err.code === 'empty')) {
@@ -311,6 +339,17 @@ export class ImportRefused extends CotscopeError {
   ) {
     super(message, code);
   }
+}
+
+/** The full-text index's automerge setting (FTS5 keeps it in its config table once set; absent, the default). */
+function ftsAutomerge(db: Store['db']): number {
+  const v = db.prepare("SELECT v FROM responses_fts_config WHERE k = 'automerge'").pluck().get();
+  return typeof v === 'number' ? v : FTS_AUTOMERGE_DEFAULT;
+}
+
+function setFtsAutomerge(db: Store['db'], value: number): void {
+  // FTS5 takes the value only as an SQL integer (a bound JS number arrives as a real and is refused).
+  db.prepare("INSERT INTO responses_fts (responses_fts, rank) VALUES ('automerge', ?)").run(BigInt(Math.trunc(value)));
 }
 
 /** Every sample, as the parser matches run records against them. */

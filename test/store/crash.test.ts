@@ -1,6 +1,8 @@
 // A run import killed mid-way (SIGKILL: no handler, no rollback in the process) leaves the workspace as it was: the
-// import is one SQLite transaction, and the uncommitted pages it had already spilled into the WAL are discarded when
-// the workspace is next opened.
+// import is one SQLite transaction. Both ways an import writes are killed: the app's, in WAL mode, whose uncommitted
+// pages spilled into the WAL are discarded when the workspace is next opened; and the CLI's, which has the workspace
+// to itself and writes through a rollback journal (store.ts withRollbackJournal), whose uncommitted pages spilled into
+// the database file are put back from the hot journal when it is next opened.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,12 +20,15 @@ const MIB = 1 << 20;
 const SAMPLES = 2432; // SEED-Bench-R1 validation_L1
 const BIG = 150_000; // ~190 MiB of infer.py output: several seconds to import on a 2-core machine
 const KEPT = 1_000;
+/** Imports a run file as the app's import job does (WAL mode, not exclusive): `node --import tsx … DB FILE NAME`. */
+const WAL_IMPORTER = fileURLToPath(new URL('./wal-import-child.ts', import.meta.url));
 /**
- * Uncommitted pages the big import must have written into the WAL before it is killed. They get there once the
- * transaction outgrows the page cache, well before the commit; so seeing them proves the kill lands mid-import, with
- * partial data on disk that recovery has to discard.
+ * Uncommitted pages the big import must have written to disk (into the WAL, or into the database file with their
+ * originals in the journal) before it is killed. They get there once the transaction outgrows the page cache, well
+ * before the commit; so seeing them proves the kill lands mid-import, with partial data on disk that recovery has to
+ * undo.
  */
-const WAL_GROWTH = 8 * MIB;
+const SPILLED = 8 * MIB;
 
 function cotscope(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: REPO, maxBuffer: 64 * MIB });
@@ -65,31 +70,61 @@ function snapshot(db: string) {
 }
 
 let dir: string;
+let big: { annotations: string; run: string };
+let kept: { annotations: string; run: string };
 let child: ChildProcess | null = null;
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-crash-'));
-});
+  const bigDir = path.join(dir, 'big');
+  const keptDir = path.join(dir, 'kept');
+  fs.mkdirSync(bigDir);
+  fs.mkdirSync(keptDir);
+  // Same seed and sample count: both write the same annotation file; the run files differ.
+  big = await writeBenchFiles(bigDir, BIG, SAMPLES);
+  kept = await writeBenchFiles(keptDir, KEPT, SAMPLES);
+}, 120_000);
 afterAll(() => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+interface Way {
+  name: string;
+  /** The command that imports the big file. */
+  command(db: string): string[];
+  /** The file the uncommitted pages grow, and what it held before the import. */
+  grows(db: string): string;
+  /** Whether the killed import left its undo information on disk for the next opening. */
+  leftBehind(db: string, before: number): void;
+}
+
+const WAYS: Way[] = [
+  {
+    name: "the app's import, in WAL mode",
+    command: (db) => ['--import', 'tsx', WAL_IMPORTER, db, big.run, 'big'],
+    grows: (db) => `${db}-wal`, // a WAL left by the last writer is reused from its start, not truncated
+    leftBehind: (db, before) => {
+      expect(size(`${db}-wal`), 'the killed import left its uncommitted pages in the WAL').toBeGreaterThanOrEqual(before + SPILLED);
+    },
+  },
+  {
+    name: "the CLI's import, through a rollback journal",
+    command: (db) => [BIN, '--db', db, 'import-run', big.run, '--name', 'big', '--method', 'rl'],
+    grows: (db) => db,
+    leftBehind: (db, before) => {
+      expect(size(db), 'the killed import left its uncommitted pages in the database file').toBeGreaterThanOrEqual(before + SPILLED);
+      expect(size(`${db}-journal`), 'and the originals of the pages it changed in a hot journal').toBeGreaterThan(0);
+    },
+  },
+];
+
 describe('a killed run import', () => {
-  it('leaves no partial run, keeps what was there, and can be imported again', async () => {
+  it.each(WAYS)('$name leaves no partial run, keeps what was there, and can be imported again', async (way) => {
     const t0 = Date.now();
     const timings: Record<string, number> = {};
     const lap = (name: string) => (timings[name] = (Date.now() - t0) / 1000);
 
-    const bigDir = path.join(dir, 'big');
-    const keptDir = path.join(dir, 'kept');
-    fs.mkdirSync(bigDir);
-    fs.mkdirSync(keptDir);
-    // Same seed and sample count: both write the same annotation file; the run files differ.
-    const big = await writeBenchFiles(bigDir, BIG, SAMPLES);
-    const kept = await writeBenchFiles(keptDir, KEPT, SAMPLES);
-    lap('generated');
-
-    const db = path.join(dir, 'w.db');
+    const db = path.join(dir, `${WAYS.indexOf(way)}.db`);
     ok('--db', db, 'init');
     ok('--db', db, 'import-benchmark', big.annotations);
     expect(ok('--db', db, 'import-run', kept.run, '--name', 'kept', '--method', 'sft')).toMatch(
@@ -101,13 +136,10 @@ describe('a killed run import', () => {
     const before = snapshot(db);
     lap('set up');
 
-    // The big import, killed once it has written uncommitted pages into the WAL.
-    const walFile = `${db}-wal`;
-    const walBefore = size(walFile); // a WAL left by the last writer is reused from its start, not truncated
-    const proc = spawn(process.execPath, [BIN, '--db', db, 'import-run', big.run, '--name', 'big', '--method', 'rl'], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // The big import, killed once it has written uncommitted pages to disk.
+    const watched = way.grows(db);
+    const sizeBefore = size(watched);
+    const proc = spawn(process.execPath, way.command(db), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let output = '';
     proc.stdout.on('data', (d) => (output += d));
@@ -118,23 +150,23 @@ describe('a killed run import', () => {
     let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
     void exited.then((e) => (exit = e));
     const started = Date.now();
-    let wal = walBefore;
-    while (exit === null && wal < walBefore + WAL_GROWTH && Date.now() - started < 120_000) {
+    let grown = sizeBefore;
+    while (exit === null && grown < sizeBefore + SPILLED && Date.now() - started < 120_000) {
       await sleep(20);
-      wal = size(walFile);
+      grown = size(watched);
     }
     const seenAfter = (Date.now() - started) / 1000;
     if (exit !== null) {
       const e = exit as { code: number | null; signal: NodeJS.Signals | null };
       throw new Error(
         `the big import ended on its own (code ${e.code}, signal ${e.signal}) after ${seenAfter} s without ever being ` +
-          `seen with ${WAL_GROWTH / MIB} MiB of uncommitted pages in the WAL (last seen: ${wal} bytes), so nothing was ` +
-          'killed and nothing was tested. Either the file is too small for this machine (raise BIG), or the import no ' +
-          `longer runs in one transaction (commits as it goes keep the WAL checkpointed and small). Output:\n${output}`,
+          `seen with ${SPILLED / MIB} MiB of uncommitted pages in ${watched} (last seen: ${grown} bytes), so nothing ` +
+          'was killed and nothing was tested. Either the file is too small for this machine (raise BIG), or the import ' +
+          `no longer runs in one transaction (commits as it goes keep the file small). Output:\n${output}`,
       );
     }
-    expect(wal, `the big import wrote no more than ${wal - walBefore} bytes to the WAL in ${seenAfter} s`).toBeGreaterThanOrEqual(
-      walBefore + WAL_GROWTH,
+    expect(grown, `the big import grew ${watched} by no more than ${grown - sizeBefore} bytes in ${seenAfter} s`).toBeGreaterThanOrEqual(
+      sizeBefore + SPILLED,
     );
     proc.kill('SIGKILL');
     const end = await exited;
@@ -145,13 +177,14 @@ describe('a killed run import', () => {
       `the big import finished (code ${end.code}) before SIGKILL reached it; nothing was tested. Output:\n${output}`,
     ).toBe('SIGKILL');
     expect(output).not.toMatch(/responses into/); // it printed no result: it was killed before reporting one
-    expect(size(walFile), 'the killed import left its uncommitted pages in the WAL').toBeGreaterThanOrEqual(walBefore + WAL_GROWTH);
+    way.leftBehind(db, sizeBefore);
 
-    // The workspace, opened the one right way, is exactly as before the import.
+    // The workspace, opened the one right way, is exactly as before the import, and in WAL mode.
     const store = openStore(db, { create: false });
     try {
       const { db: sql } = store;
       const one = (q: string) => sql.prepare(q).get() as any;
+      expect(sql.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(sql.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
       expect(sql.pragma('foreign_key_check')).toEqual([]);
       // The full-text index matches its content table: no entries from the killed import.
@@ -165,6 +198,7 @@ describe('a killed run import', () => {
     } finally {
       store.close();
     }
+    expect(size(`${db}-journal`), 'no journal is left once the workspace was opened').toBe(0);
     expect(snapshot(db)).toEqual(before);
     expect(JSON.parse(ok('--db', db, 'stats', '--json'))).toEqual(statsBefore);
     lap('checked');
@@ -180,8 +214,8 @@ describe('a killed run import', () => {
     expect(statsAfter.runs[0]).toEqual(statsBefore.runs[0]);
     lap('imported again');
     console.log(
-      `crash test: killed after ${seenAfter.toFixed(1)} s with ${(wal / MIB).toFixed(0)} MiB in the WAL; ` +
-        `timeline (s): ${JSON.stringify(timings)}`,
+      `crash test (${way.name}): killed after ${seenAfter.toFixed(1)} s with ${((grown - sizeBefore) / MIB).toFixed(0)} MiB ` +
+        `spilled; timeline (s): ${JSON.stringify(timings)}`,
     );
   }, 180_000);
 });

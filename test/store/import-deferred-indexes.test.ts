@@ -1,12 +1,14 @@
 // A large run import builds the indexes led by step count and by question (DEFERRED_INDEXES) once at the end instead
-// of row by row: the workspace it leaves must be the one a row-by-row import leaves (same indexes, same entries), and
-// an import that fails must leave them as they were.
+// of row by row, and adds to the full-text index without merging its segments: the workspace it leaves must be the
+// one a row-by-row import leaves (same indexes, same entries, same search results), and an import that fails must
+// leave them as they were. An exclusive import (the CLI's) writes through a rollback journal and leaves the same.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBenchFiles } from '../../bench/generate.ts';
 import { importBenchmark } from '../../electron/core/import-benchmark.ts';
+import Database from 'better-sqlite3';
 import { DEFERRED_INDEXES, ImportRefused, importRun, type ImportTimings } from '../../electron/core/import-run.ts';
 import { openStore, type Store } from '../../electron/core/store.ts';
 
@@ -36,7 +38,21 @@ const inIndexOrder = (store: Store) => ({
     .prepare('SELECT id, prediction FROM responses INDEXED BY responses_predictions WHERE sample_id > 0 ORDER BY sample_id, run_id, rollout')
     .raw()
     .all(),
+  list: store.db
+    .prepare(
+      `SELECT id, correct, format_ok, score_disagreement, step_count FROM responses INDEXED BY responses_list
+        WHERE sample_id > 0 ORDER BY sample_id, run_id, rollout`,
+    )
+    .raw()
+    .all(),
+  // What a search finds, and that the full-text index agrees with the chains it indexes.
+  search: ['kettle', '"the video shows"', 'fridge OR drawer'].map((q) =>
+    store.db.prepare('SELECT rowid FROM responses_fts WHERE responses_fts MATCH ? ORDER BY rowid').pluck().all(q),
+  ),
+  ftsIntact: store.db.prepare("INSERT INTO responses_fts (responses_fts) VALUES ('integrity-check')").run().changes >= 0,
 });
+/** The full-text index's automerge setting as stored (null: never set, FTS5's default). */
+const automerge = (store: Store) => store.db.prepare("SELECT v FROM responses_fts_config WHERE k = 'automerge'").pluck().get() ?? null;
 
 describe('run import with the deferred indexes built at the end', () => {
   it('leaves the same indexes, with the same entries, as the row-by-row import', async () => {
@@ -56,6 +72,9 @@ describe('run import with the deferred indexes built at the end', () => {
     expect(built.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(inIndexOrder(built)).toEqual(inIndexOrder(kept));
     expect(inIndexOrder(built).steps).toHaveLength(3000);
+    expect(inIndexOrder(built).search[0].length).toBeGreaterThan(100);
+    // The import merged no segments of its own, and put the workspace's merging back as it was (FTS5's default).
+    expect(automerge(built)).toBe(4);
 
     // A second run on top: the first run's entries are rebuilt with the second's.
     const sft = path.join(dir, 'sft.jsonl');
@@ -72,6 +91,7 @@ describe('run import with the deferred indexes built at the end', () => {
   it('leaves the indexes in place when the import is refused', async () => {
     const store = await workspace('refused');
     await importRun(store, files.run, { name: 'rl', method: 'rl' });
+    store.db.exec("INSERT INTO responses_fts (responses_fts, rank) VALUES ('automerge', 8)"); // a workspace's own choice
     const before = indexSql(store);
     const order = inIndexOrder(store);
     const bad = path.join(dir, 'bad.jsonl');
@@ -79,8 +99,60 @@ describe('run import with the deferred indexes built at the end', () => {
     await expect(importRun(store, bad, { name: 'sft', method: 'sft', strict: true, deferIndexes: true })).rejects.toBeInstanceOf(ImportRefused);
     expect(indexSql(store)).toEqual(before);
     expect(inIndexOrder(store)).toEqual(order);
+    expect(automerge(store)).toBe(8);
     expect(store.db.prepare("SELECT count(*) FROM runs WHERE name = 'sft'").pluck().get()).toBe(0);
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.close();
+  });
+
+  it('imports exclusively through a rollback journal, and the workspace is in WAL mode with foreign keys on after', async () => {
+    const kept = await workspace('wal-import');
+    const excl = await workspace('exclusive-import');
+    await importRun(kept, files.run, { name: 'rl', method: 'rl' });
+    let modeDuring = '';
+    await importRun(excl, files.run, {
+      name: 'rl',
+      method: 'rl',
+      exclusive: true,
+      onProgress: () => (modeDuring = excl.db.pragma('journal_mode', { simple: true }) as string),
+    });
+    expect(modeDuring).toBe('delete');
+    expect(excl.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(excl.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(excl.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(excl.db.pragma('foreign_key_check')).toEqual([]);
+    expect(inIndexOrder(excl)).toEqual(inIndexOrder(kept));
+
+    // Refused, it leaves the workspace as it was, in WAL mode with foreign keys on.
+    const order = inIndexOrder(excl);
+    const bad = path.join(dir, 'bad-exclusive.jsonl');
+    fs.writeFileSync(bad, fs.readFileSync(files.run, 'utf8') + '{"sample_id": 1, "response": \n');
+    await expect(importRun(excl, bad, { name: 'sft', method: 'sft', strict: true, exclusive: true })).rejects.toBeInstanceOf(ImportRefused);
+    expect(excl.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(excl.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(inIndexOrder(excl)).toEqual(order);
+    kept.close();
+    excl.close();
+  });
+
+  it('imports in WAL mode, without waiting, when another connection has the workspace open', async () => {
+    const store = await workspace('shared');
+    const other = new Database(store.file);
+    other.prepare('SELECT count(*) FROM samples').get(); // holds the workspace open in WAL mode
+    // Were the switch to wait for the other connection, it would wait ten minutes: the test would time out.
+    store.db.pragma('busy_timeout = 600000');
+    let modeDuring = '';
+    const r = await importRun(store, files.run, {
+      name: 'rl',
+      method: 'rl',
+      exclusive: true,
+      onProgress: () => (modeDuring = store.db.pragma('journal_mode', { simple: true }) as string),
+    });
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(600000);
+    expect(r.imported).toBe(3000);
+    expect(modeDuring).toBe('wal');
+    expect(other.prepare('SELECT count(*) FROM responses').pluck().get()).toBe(3000);
+    other.close();
     store.close();
   });
 });
