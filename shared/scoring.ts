@@ -2,11 +2,7 @@
 // both together or neither.
 import type { Letter, Options, ScoredResponse } from './types.ts';
 
-const THINK_OPEN = /<think>/gi;
-const THINK_CLOSE = /<\/think>/gi;
 const ANSWER_OPEN = /<answer>/gi;
-const ANSWER_CLOSE = /<\/answer>/gi;
-const ANY_TAG = /<\/?(?:think|answer)>/gi;
 
 function find(re: RegExp, text: string, from: number): number {
   re.lastIndex = from;
@@ -14,14 +10,73 @@ function find(re: RegExp, text: string, from: number): number {
   return m ? m.index : -1;
 }
 
+// The four tags, as scanTags reports them.
+const THINK = 0;
+const THINK_END = 1;
+const ANSWER = 2;
+const ANSWER_END = 3;
+const TAG_NAMES = ['think', 'answer'];
+
+/**
+ * Every <think>, </think>, <answer> and </answer> in `raw` (ASCII letters in any case, as the regexes /<think>/i …
+ * match), in order, as [kind, index, kind, index, …]. One pass from '<' to '<' (indexOf) instead of a regex search per
+ * question asked: scoring runs once per imported response, and this is most of its time.
+ */
+function scanTags(raw: string): number[] {
+  const tags: number[] = [];
+  for (let p = raw.indexOf('<'); p >= 0; p = raw.indexOf('<', p + 1)) {
+    let q = p + 1;
+    const closing = raw.charCodeAt(q) === 0x2f; // '/'
+    if (closing) q++;
+    for (let n = 0; n < 2; n++) {
+      const name = TAG_NAMES[n];
+      let k = 0;
+      while (k < name.length && (raw.charCodeAt(q + k) | 0x20) === name.charCodeAt(k)) k++;
+      if (k === name.length && raw.charCodeAt(q + k) === 0x3e) {
+        tags.push(n * 2 + (closing ? 1 : 0), p);
+        break;
+      }
+    }
+  }
+  return tags;
+}
+
+/** The index of the first tag of `kind` in `tags` from entry `from` on, or -1. */
+function firstTag(tags: number[], kind: number, from = 0): number {
+  for (let i = from; i < tags.length; i += 2) if (tags[i] === kind) return i;
+  return -1;
+}
+
+function answerSpanOf(raw: string, tags: number[]): [number, number] | null {
+  const open = firstTag(tags, ANSWER);
+  if (open < 0) return null;
+  const close = firstTag(tags, ANSWER_END, open + 2);
+  if (close < 0) return null;
+  return [tags[open + 1] + '<answer>'.length, tags[close + 1]];
+}
+
+function thinkSpanOf(raw: string, tags: number[]): [number, number] | null {
+  const open = firstTag(tags, THINK);
+  if (open < 0) return null;
+  const start = tags[open + 1] + '<think>'.length;
+  const close = firstTag(tags, THINK_END, open + 2);
+  if (close >= 0) return [start, tags[close + 1]];
+  const answer = firstTag(tags, ANSWER, open + 2);
+  return [start, answer >= 0 ? tags[answer + 1] : raw.length];
+}
+
+function formatOkOf(raw: string, tags: number[]): boolean {
+  if (tags.length !== 8) return false;
+  if (tags[0] !== THINK || tags[2] !== THINK_END || tags[4] !== ANSWER || tags[6] !== ANSWER_END) return false;
+  const before = raw.slice(0, tags[1]);
+  const between = raw.slice(tags[3] + '</think>'.length, tags[5]);
+  const after = raw.slice(tags[7] + '</answer>'.length);
+  return isBlank(before) && isBlank(between) && isBlank(after);
+}
+
 /** Offsets of the content of the first <answer>…</answer>, or null. */
 export function answerSpan(raw: string): [number, number] | null {
-  const open = find(ANSWER_OPEN, raw, 0);
-  if (open < 0) return null;
-  const start = open + '<answer>'.length;
-  const close = find(ANSWER_CLOSE, raw, start);
-  if (close < 0) return null;
-  return [start, close];
+  return answerSpanOf(raw, scanTags(raw));
 }
 
 /**
@@ -29,34 +84,12 @@ export function answerSpan(raw: string): [number, number] | null {
  * the first <answer> after <think>, or to the end of the text (a chain cut off mid-thought is still a chain).
  */
 export function thinkSpan(raw: string): [number, number] | null {
-  const open = find(THINK_OPEN, raw, 0);
-  if (open < 0) return null;
-  const start = open + '<think>'.length;
-  const close = find(THINK_CLOSE, raw, start);
-  if (close >= 0) {
-    return [start, close];
-  }
-  const answer = find(ANSWER_OPEN, raw, start);
-  return [start, answer >= 0 ? answer : raw.length];
+  return thinkSpanOf(raw, scanTags(raw));
 }
 
 /** Exactly one think block followed by exactly one answer block, and nothing else but whitespace. */
 export function isFormatOk(raw: string): boolean {
-  ANY_TAG.lastIndex = 0;
-  const tags: string[] = [];
-  const positions: number[] = [];
-  let m: RegExpExecArray | null;
-  while ((m = ANY_TAG.exec(raw)) !== null) {
-    tags.push(m[0].toLowerCase());
-    positions.push(m.index);
-    if (tags.length > 4) return false;
-  }
-  if (tags.length !== 4) return false;
-  if (tags[0] !== '<think>' || tags[1] !== '</think>' || tags[2] !== '<answer>' || tags[3] !== '</answer>') return false;
-  const before = raw.slice(0, positions[0]);
-  const between = raw.slice(positions[1] + '</think>'.length, positions[2]);
-  const after = raw.slice(positions[3] + '</answer>'.length);
-  return isBlank(before) && isBlank(between) && isBlank(after);
+  return formatOkOf(raw, scanTags(raw));
 }
 
 function isBlank(s: string): boolean {
@@ -103,8 +136,9 @@ export function predictLetter(answer: string | null, options?: Partial<Options> 
 
 /** Scores one raw model response: think, answer, predicted letter and format. */
 export function scoreResponse(raw: string, options?: Partial<Options> | null): ScoredResponse {
-  const ans = answerSpan(raw);
-  const th = thinkSpan(raw);
+  const tags = scanTags(raw);
+  const ans = answerSpanOf(raw, tags);
+  const th = thinkSpanOf(raw, tags);
   const answer = ans ? raw.slice(ans[0], ans[1]) : null;
   return {
     think: th ? raw.slice(th[0], th[1]) : null,
@@ -112,7 +146,7 @@ export function scoreResponse(raw: string, options?: Partial<Options> | null): S
     thinkEnd: th ? th[1] : null,
     answer,
     prediction: predictLetter(answer, options),
-    formatOk: isFormatOk(raw),
+    formatOk: formatOkOf(raw, tags),
   };
 }
 

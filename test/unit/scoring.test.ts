@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fileCorrect, isFormatOk, predictLetter, reasoningSpan, scoreResponse, thinkSpan } from '../../shared/scoring.ts';
+import { answerSpan, fileCorrect, isFormatOk, predictLetter, reasoningSpan, scoreResponse, thinkSpan } from '../../shared/scoring.ts';
 import { levelFromFileName } from '../../shared/types.ts';
 
 const options = { A: 'pour milk', B: 'put coffee into cup', C: 'close tap', D: 'open cupboard' };
@@ -120,6 +120,44 @@ describe('format_ok', () => {
         const direct = /^\s*<think>((?!<\/?think>|<\/?answer>)[\s\S])*<\/think>\s*<answer>((?!<\/?think>|<\/?answer>)[\s\S])*<\/answer>\s*$/i.test(raw);
         expect(isFormatOk(raw)).toBe(direct);
       }),
+    );
+  });
+});
+
+describe('think and answer spans', () => {
+  it('agree with a direct regex reading of the rule on any mix of tags, letter case and text', () => {
+    // Non-ASCII look-alikes (dotless ı, long ſ, the Kelvin sign) match no ASCII letter, as in the case-insensitive
+    // regexes the rule is written with.
+    const piece = fc.oneof(
+      fc.constantFrom('<think>', '</think>', '<answer>', '</answer>', '<THINK>', '</Think>', '<aNSWer>', '</ANSWER>'),
+      fc.constantFrom('<', '>', '</', '<<', '<thınk>', '<anſwer>', '<thin\u212A>', ' ', '\n', 'B', 'text'),
+      fc.string({ maxLength: 5 }),
+    );
+    const after = (re: RegExp, raw: string, from: number) => {
+      const i = raw.slice(from).search(re);
+      return i < 0 ? -1 : from + i;
+    };
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (parts) => {
+        const raw = parts.join('');
+        const a = after(/<answer>/i, raw, 0);
+        const aEnd = a < 0 ? -1 : after(/<\/answer>/i, raw, a + 8);
+        const answer = a >= 0 && aEnd >= 0 ? [a + 8, aEnd] : null;
+        const t = after(/<think>/i, raw, 0);
+        let think: number[] | null = null;
+        if (t >= 0) {
+          const close = after(/<\/think>/i, raw, t + 7);
+          const next = after(/<answer>/i, raw, t + 7);
+          think = [t + 7, close >= 0 ? close : next >= 0 ? next : raw.length];
+        }
+        expect(answerSpan(raw)).toEqual(answer);
+        expect(thinkSpan(raw)).toEqual(think);
+        const scored = scoreResponse(raw);
+        expect(scored.answer).toBe(answer ? raw.slice(answer[0], answer[1]) : null);
+        expect([scored.thinkStart, scored.thinkEnd]).toEqual(think ?? [null, null]);
+        expect(scored.formatOk).toBe(isFormatOk(raw));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
