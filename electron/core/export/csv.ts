@@ -5,12 +5,12 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FormatContext, FormatWriter } from './format.ts';
 import { TextSink } from './output.ts';
-import { consensus, tagText, type ExportedResponse, type ExportedTag, type Walked } from './records.ts';
+import { judgment, tagText, type ExportedResponse, type ExportedTag, type Walked } from './records.ts';
 
 export const CSV_COLUMNS = [
   'run', 'method', 'level', 'sample_id', 'rollout', 'domain', 'task_goal', 'question',
   'option_a', 'option_b', 'option_c', 'option_d', 'golden', 'prediction', 'correct', 'format_ok',
-  'file_reward', 'file_correct', 'score_disagreement', 'step_count', 'supports', 'verdicts',
+  'file_reward', 'file_correct', 'score_disagreement', 'step_count', 'supports', 'verdicts', 'adjudicated',
   'tag_uuid', 'tag_label', 'tag_annotator', 'tag_step_start', 'tag_step_end', 'tag_span_start', 'tag_span_end',
   'tag_text', 'tag_time_start', 'tag_time_end', 'tag_note', 'tag_severity', 'tag_origin', 'tag_created_at',
   'tag_updated_at', 'response', 'think', 'answer_raw',
@@ -20,7 +20,7 @@ type Cell = string | number | boolean | null;
 
 function row(w: Walked, tag: ExportedTag | null): Cell[] {
   const r: ExportedResponse = w.record;
-  const v = consensus(r.verdicts);
+  const v = judgment(r);
   const values: Record<(typeof CSV_COLUMNS)[number], Cell> = {
     run: r.run,
     method: r.method,
@@ -46,6 +46,8 @@ function row(w: Walked, tag: ExportedTag | null): Cell[] {
     // Every annotator's verdict in one cell, as "name=yes; other=no" (a name never holds "=" or ";" in practice,
     // and the full records are in the JSONL and Parquet exports).
     verdicts: r.verdicts.map((x) => `${x.annotator}=${x.supports ?? 'none'}/${x.review_status}`).join('; ') || null,
+    // Adjudicators' verdicts, as "name=yes"; when there is one, `supports` is theirs.
+    adjudicated: r.adjudicated_verdicts.map((x) => `${x.adjudicator}=${x.supports ?? 'none'}`).join('; ') || null,
     tag_uuid: tag?.uuid ?? null,
     tag_label: tag?.label ?? null,
     tag_annotator: tag?.annotator ?? null,

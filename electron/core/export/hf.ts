@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import type { Db } from '../store.ts';
 import type { ExportMeta, FormatContext, FormatWriter } from './format.ts';
 import { ParquetRowsFile, RESPONSE_FIELDS, parquetRow, type Field } from './parquet.ts';
-import { consensus, type Walked } from './records.ts';
+import { judgment, type Walked } from './records.ts';
 
 const SPLIT_ORDER = ['L1', 'L2', 'L3', 'train'];
 
@@ -88,7 +88,7 @@ export function hfWriter(ctx: FormatContext): FormatWriter {
         if (r.tags.length) tagged++;
         for (const t of r.tags) labelTags.set(t.label, (labelTags.get(t.label) ?? 0) + 1);
         for (const l of new Set(r.tags.map((t) => t.label))) labelResponses.set(l, (labelResponses.get(l) ?? 0) + 1);
-        const v = consensus(r.verdicts) ?? 'unjudged';
+        const v = judgment(r) ?? 'unjudged';
         supports.set(v, (supports.get(v) ?? 0) + 1);
       }
     },
@@ -205,7 +205,7 @@ export function datasetCard(c: CardInput): string {
     ...['yes', 'no', 'unclear', 'unjudged'].map((k) => `| ${k} | ${c.supports.get(k) ?? 0} |`),
     '',
     'A response\'s verdict here is all its annotators\' together: no if any says no, yes if all who judged say yes,',
-    'unclear otherwise.',
+    'unclear otherwise; where an adjudicator judged it, the adjudicators\' verdicts instead.',
     '',
     '## Columns',
     '',
@@ -217,6 +217,7 @@ export function datasetCard(c: CardInput): string {
     '- `tags`: failure labels with the steps (`step_start`..`step_end`, inclusive) or character span they mark, the',
     '  marked `text`, the video moment (`time_start`, `time_end`, seconds), note, severity and annotator.',
     '- `verdicts`: each annotator\'s verdict (`supports`: yes / no / unclear) and review status.',
+    '- `adjudicated_verdicts`: each adjudicator\'s verdict where raters disagreed (`supports`, note).',
     '',
   ];
   return lines.join('\n');

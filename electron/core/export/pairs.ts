@@ -1,6 +1,6 @@
 // Preference pairs for DPO-style training, always two responses to the SAME question (same sample: level and id):
 //   chosen    a correct response with no failure tag whose verdicts say the reasoning supports the answer (someone
-//             said yes, nobody no or unclear);
+//             said yes, nobody no or unclear; an adjudicator's verdict, when there is one, instead of the raters');
 //   rejected  a response to that question carrying at least one failure tag (any live tag: every label is a failure).
 // Every chosen response of a question is paired with every rejected one. Top-level `prompt`, `chosen`, `rejected` are
 // strings (the shape TRL's DPOTrainer reads); `chosen_meta` / `rejected_meta` say which run, rollout and scoring, and
@@ -8,10 +8,10 @@
 // question's responses together, so only one question is held at a time. JSONL; the sidecar holds filter and version.
 import type { FormatContext, FormatWriter } from './format.ts';
 import { TextSink } from './output.ts';
-import { consensus, promptOf, tagSteps, tagText, type ExportedResponse, type Walked } from './records.ts';
+import { judgment, promptOf, tagSteps, tagText, type ExportedResponse, type Walked } from './records.ts';
 
 export function isChosen(r: ExportedResponse): boolean {
-  return r.correct && r.tags.length === 0 && consensus(r.verdicts) === 'yes';
+  return r.correct && r.tags.length === 0 && judgment(r) === 'yes';
 }
 
 export function isRejected(r: ExportedResponse): boolean {
@@ -25,7 +25,7 @@ function side(r: ExportedResponse) {
     rollout: r.rollout,
     prediction: r.prediction,
     correct: r.correct,
-    supports: consensus(r.verdicts),
+    supports: judgment(r),
     verdicts: r.verdicts.map((v) => ({ annotator: v.annotator, supports: v.supports, note: v.note })),
     think: r.think,
     answer_raw: r.answer_raw,

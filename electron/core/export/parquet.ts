@@ -70,6 +70,10 @@ export const RESPONSE_FIELDS: Field[] = [
     name: 'verdicts',
     list: [s('uuid', true), s('annotator', true), s('supports'), s('review_status', true), s('note'), s('updated_at', true)],
   },
+  {
+    name: 'adjudicated_verdicts',
+    list: [s('uuid', true), s('adjudicator', true), s('supports'), s('note'), s('updated_at', true)],
+  },
 ];
 
 /** A response as a Parquet row: the JSONL record with tags' ranges flattened to typed start/end columns. */

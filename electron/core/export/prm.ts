@@ -10,7 +10,7 @@
 // filter and version in the `<out>.meta.json` sidecar.
 import type { FormatContext, FormatWriter } from './format.ts';
 import { TextSink } from './output.ts';
-import { consensus, tagSteps, tagText, type ExportedResponse } from './records.ts';
+import { judgment, tagSteps, tagText, type ExportedResponse } from './records.ts';
 
 export interface PrmStep {
   index: number;
@@ -37,7 +37,7 @@ export interface PrmRecord {
   prediction: string | null;
   correct: boolean;
   format_ok: boolean;
-  /** The verdicts taken together: yes, no, unclear, or null when nobody judged. */
+  /** The verdicts taken together (an adjudicator's when there is one): yes, no, unclear, or null when nobody judged. */
   supports: string | null;
   steps: PrmStep[];
   /** The step labels alone, in order (what a PRM trainer reads). */
@@ -55,7 +55,7 @@ export function prmRecord(r: ExportedResponse): PrmRecord {
   const bad = new Set(marks.flatMap((m) => m.steps));
   const firstError = r.steps.find((s) => bad.has(s.index))?.index ?? -1;
   const responseLabels = [...new Set(marks.filter((m) => m.steps.length === 0).map((m) => m.tag.label))];
-  const supports = consensus(r.verdicts);
+  const supports = judgment(r);
   const good = supports === 'yes' && responseLabels.length === 0;
   const steps = r.steps.map((s): PrmStep => {
     const on = marks.filter((m) => m.steps.includes(s.index));

@@ -1,5 +1,5 @@
 // What every export format is made from: the responses of a filter, in the library's order (sample, run, rollout),
-// each with its question, scoring, steps, live tags and verdicts. Ids stream from ResponseList.ids and rows are read
+// each with its question, scoring, steps, live tags, verdicts and adjudicated verdicts. Ids stream from ResponseList.ids and rows are read
 // in batches, so memory stays bounded at any workspace size.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ResponseFilter, Severity, Supports, ReviewStatus } from '../../../shared/api.ts';
@@ -28,6 +28,15 @@ export interface ExportedVerdict {
   annotator: string;
   supports: Supports | null;
   review_status: ReviewStatus;
+  note: string | null;
+  updated_at: string;
+}
+
+/** An adjudicator's verdict on the response (adjudication settles the raters'; theirs stay in `verdicts`). */
+export interface ExportedAdjudicatedVerdict {
+  uuid: string;
+  adjudicator: string;
+  supports: Supports | null;
   note: string | null;
   updated_at: string;
 }
@@ -62,6 +71,7 @@ export interface ExportedResponse {
   steps: ExportedStep[];
   tags: ExportedTag[];
   verdicts: ExportedVerdict[];
+  adjudicated_verdicts: ExportedAdjudicatedVerdict[];
 }
 
 /** A response with what the writers need besides its record: which question it answers (samples.id) and L3's domain. */
@@ -104,11 +114,15 @@ interface Row {
 /** Responses read per statement: big enough that the per-statement cost vanishes, small enough to hold. */
 export const BATCH = 500;
 
-/** Reads a batch of responses by id, with their live tags and verdicts (optionally only those of some annotators). */
+/**
+ * Reads a batch of responses by id, with their live tags, verdicts and adjudicated verdicts (optionally only those of
+ * some annotators: for adjudicated verdicts, of those adjudicators).
+ */
 export class ResponseReader {
   private readonly rows;
   private readonly tags;
   private readonly verdicts;
+  private readonly adjudicated;
   private readonly by: Set<string> | null;
 
   constructor(db: Db, by?: readonly string[]) {
@@ -128,6 +142,11 @@ export class ResponseReader {
     );
     this.verdicts = db.prepare(
       `SELECT v.*, a.name AS annotator FROM verdicts v JOIN annotators a ON a.id = v.annotator_id
+        WHERE v.response_id IN (SELECT value FROM json_each(?)) AND v.deleted_at IS NULL ORDER BY v.id`,
+    );
+    this.adjudicated = db.prepare(
+      `SELECT v.uuid, v.response_id, v.supports, v.note, v.updated_at, a.name AS adjudicator
+         FROM adjudicated_verdicts v JOIN annotators a ON a.id = v.adjudicator_id
         WHERE v.response_id IN (SELECT value FROM json_each(?)) AND v.deleted_at IS NULL ORDER BY v.id`,
     );
   }
@@ -167,6 +186,11 @@ export class ResponseReader {
         updated_at: v.updatedAt,
       });
     }
+    const adjudicatedOf = new Map<number, ExportedAdjudicatedVerdict[]>();
+    for (const r of this.adjudicated.all(json) as (ExportedAdjudicatedVerdict & { response_id: number })[]) {
+      if (this.by && !this.by.has(r.adjudicator)) continue;
+      push(adjudicatedOf, r.response_id, { uuid: r.uuid, adjudicator: r.adjudicator, supports: r.supports, note: r.note, updated_at: r.updated_at });
+    }
     const byId = new Map<number, Walked>();
     for (const r of this.rows.all(json) as Row[]) {
       byId.set(r.id, {
@@ -195,6 +219,7 @@ export class ResponseReader {
           steps: decodeSteps(r.steps).map((s) => ({ index: s.index, start: s.start, end: s.end, text: r.raw.slice(s.start, s.end) })),
           tags: tagsOf.get(r.id) ?? [],
           verdicts: verdictsOf.get(r.id) ?? [],
+          adjudicated_verdicts: adjudicatedOf.get(r.id) ?? [],
         },
       });
     }
@@ -245,12 +270,20 @@ export async function* walkResponses(db: Db, filter: ResponseFilter, opts: WalkO
 // ---------- what several formats derive from a record ----------
 
 /** The verdicts taken together, as the dashboards do: no if any says no, yes if all that judged say yes, unclear otherwise, null if none judged. */
-export function consensus(verdicts: readonly ExportedVerdict[]): Supports | null {
+export function consensus(verdicts: readonly { supports: Supports | null }[]): Supports | null {
   const judged = verdicts.filter((v) => v.supports !== null);
   if (judged.length === 0) return null;
   if (judged.some((v) => v.supports === 'no')) return 'no';
   if (judged.every((v) => v.supports === 'yes')) return 'yes';
   return 'unclear';
+}
+
+/**
+ * The one verdict the formats that need one go by (CSV's `supports`, PRM, pairs, the HF card): the adjudicators' when
+ * one has judged the response (adjudication settles what the raters disagreed on), else the raters' consensus.
+ */
+export function judgment(r: ExportedResponse): Supports | null {
+  return consensus(r.adjudicated_verdicts) ?? consensus(r.verdicts);
 }
 
 /**
