@@ -33,22 +33,48 @@ export interface ReadOptions {
 
 const CHUNK = 1 << 20;
 
+/** Bytes read at a time while sniffing a file's shape. */
+const SNIFF_CHUNK = 64 * 1024;
+/** A first line longer than this (no newline in it) is taken for a one-line document, not one JSONL record. */
+const SNIFF_MAX = 16 << 20;
+
 /**
  * Decides how a file holds its records: by its first non-blank character, and for `{` whether the first line is a
- * whole JSON object (JSONL) or the opening of a document.
+ * whole JSON object (JSONL) or the opening of a document. The first line is read whole, however long (a record
+ * holding a long chain or a prompt with inlined data runs past any fixed window), up to SNIFF_MAX.
  */
 export function sniffShape(file: string, arrayKey = 'results'): FileShape {
   const fd = fs.openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    const head = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
-    const first = head.search(/\S/);
+    const buf = Buffer.alloc(SNIFF_CHUNK);
+    const decoder = new StringDecoder('utf8');
+    let head = '';
+    let pos = 0;
+    // Read until the first line is whole and something non-blank follows it (or the file ends). Each read scans only
+    // what it added, so a long one-line document costs one pass.
+    let first = -1;
+    let nl = -1;
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, pos);
+      const from = head.length;
+      head += n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
+      if (pos === 0 && head.charCodeAt(0) === 0xfeff) head = head.slice(1);
+      pos += n;
+      if (n === 0 || pos >= SNIFF_MAX) break;
+      if (first < 0) {
+        const at = head.slice(Math.max(0, from - 1)).search(/\S/);
+        if (at >= 0) first = Math.max(0, from - 1) + at;
+      }
+      if (first >= 0 && head[first] !== '{') break;
+      if (first >= 0 && nl < 0) nl = head.indexOf('\n', Math.max(first, from - 1));
+      if (nl >= 0 && /\S/.test(head.slice(nl + 1))) break;
+    }
+    first = head.search(/\S/);
     if (first < 0) return 'jsonl';
     if (head[first] === '[') return 'json-array';
     if (head[first] !== '{') return 'jsonl';
     if (/\.jsonl$/i.test(file)) return 'jsonl';
-    const nl = head.indexOf('\n', first);
+    nl = head.indexOf('\n', first);
     const firstLine = nl < 0 ? head.slice(first) : head.slice(first, nl);
     try {
       const value = JSON.parse(firstLine) as Record<string, unknown>;

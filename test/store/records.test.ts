@@ -103,6 +103,20 @@ describe('sniffShape', () => {
     expect(sniffShape(write('a.json', '{"results":[{"a":1}]}\n'))).toBe('json-results');
     expect(sniffShape(write('a.json', '{"results":[{"a":1}]}\r\n\n'))).toBe('json-results');
   });
+
+  it('reads a first line longer than one read whole: a .json file of JSONL whose first record is long is JSONL', async () => {
+    const long = 'x'.repeat(300_000); // a chain with a prompt of inlined data, say: past any fixed sniffing window
+    const jsonlFile = write('long.json', `\uFEFF{"sample_id":1,"response":"${long}"}\n{"sample_id":2,"response":"b"}\n`);
+    expect(sniffShape(jsonlFile)).toBe('jsonl');
+    expect((await read(jsonlFile)).map((r) => r.line)).toEqual([1, 2]);
+    // A one-line document as long is still a document, and a pretty-printed one too.
+    const doc = write('long-doc.json', `{"results":[{"output":"${long}"},{"output":"b"}]}\n`);
+    expect(sniffShape(doc)).toBe('json-results');
+    expect(await read(doc)).toHaveLength(2);
+    expect(sniffShape(write('long-pretty.json', `{\n  "results": [{"output":"${long}"}]\n}\n`))).toBe('json-results');
+    // A first line with a newline only after the first read, then more records: JSONL.
+    expect(sniffShape(write('long-two.json', `{"a":"${long}"}\n\n   \n{"a":1}`))).toBe('jsonl');
+  });
 });
 
 describe('JSONL', () => {
