@@ -42,6 +42,22 @@ export function refuseNewer(db: Database.Database, file: string | null, latest: 
   return version;
 }
 
+/**
+ * Refuses an SQLite database that some other program made (tables, but no cotscope schema version): opening it as a
+ * workspace would switch it to WAL mode and add cotscope's tables to the other program's file.
+ */
+export function refuseForeign(db: Database.Database, file: string | null): void {
+  if ((db.pragma('user_version', { simple: true }) as number) !== 0) return;
+  const names = db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid LIMIT 4").pluck().all() as string[];
+  if (names.length === 0) return;
+  throw new CotscopeError(
+    `${file ?? 'this database'} is an SQLite database of another program (it holds ${names.slice(0, 3).join(', ')}` +
+      `${names.length > 3 ? ', …' : ''}), not a cotscope workspace; it was left untouched. Open a workspace, or give a new ` +
+      'file name to create one.',
+    'foreign',
+  );
+}
+
 export interface MigrationResult {
   from: number;
   to: number;

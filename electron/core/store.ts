@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DEFAULT_LABELS } from '../../shared/labels.ts';
 import { CotscopeError } from './errors.ts';
-import { loadMigrations, migrate, refuseNewer, type MigrationResult } from './migrate.ts';
+import { loadMigrations, migrate, refuseForeign, refuseNewer, type MigrationResult } from './migrate.ts';
 
 export type Db = Database.Database;
 
@@ -43,6 +43,7 @@ export function openStore(file: string, opts: OpenOptions = {}): Store {
     // Reading the header first turns "file is not a database" or "written by a newer cotscope" into a clear message
     // before anything writes to the file.
     refuseNewer(db, abs, loadMigrations(opts.migrationsDir).length);
+    refuseForeign(db, abs);
     configureConnection(db);
     const migration = migrate(db, abs, opts.migrationsDir);
     if (migration.from === 0) seedWorkspace(db);

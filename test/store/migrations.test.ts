@@ -107,6 +107,17 @@ describe('migration runner', () => {
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 
+  it("refuses another program's SQLite database, and leaves it unchanged", () => {
+    const file = path.join(dir, 'places.sqlite');
+    const raw = new Database(file);
+    raw.exec("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places (url) VALUES ('https://example.org')");
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openStore(file)).toThrow(/places\.sqlite is an SQLite database of another program \(it holds moz_places\), not a cotscope workspace; it was left untouched/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+  });
+
   it('refuses a file that is not a workspace with a clear message', () => {
     const file = path.join(dir, 'notes.txt');
     fs.writeFileSync(file, 'this is not a database, just some text that is long enough to have a header '.repeat(10));
