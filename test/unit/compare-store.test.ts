@@ -95,4 +95,28 @@ describe('the compare walk with replies out of order', () => {
     expect(s().sample).toBe(103);
     expect(s().questions).toHaveLength(6);
   });
+
+  it('re-reads after a tag only the page of the walk around the question shown, and keeps that question in its place', async () => {
+    const s = useCompare.getState;
+    const loaded = Array.from({ length: 150 }, (_, i) => question(1000 + i)); // three pages fetched, deep in the walk
+    useCompare.setState({ questions: loaded, total: 400, sample: 1120, loadedKey: 'k' });
+    void s().refresh();
+    const asked = pending.filter((p) => p.method === 'listCompareQuestions');
+    expect(asked).toHaveLength(1);
+    expect(asked[0].input).toMatchObject({ offset: 100, limit: 50 }); // the third page, which holds the question shown
+    // The tag took 1120 out of the filter: the page now ends with the next page's first question, 1150.
+    const page = loaded.slice(100, 150).filter((q) => q.sampleKey !== 1120).concat(question(1150));
+    const m = pending[pending.indexOf(asked[0]) - 1];
+    m.resolve(matrix);
+    asked[0].resolve({ rows: page, total: 399 });
+    pending.length = 0;
+    await new Promise((r) => setTimeout(r, 0));
+    const keys = s().questions.map((q) => q.sampleKey);
+    expect(keys.slice(0, 100)).toEqual(loaded.slice(0, 100).map((q) => q.sampleKey)); // pages before: as they were
+    expect(keys[120]).toBe(1120); // still shown, in its place
+    expect(keys.slice(-1)).toEqual([1150]);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(s().total).toBe(399);
+    expect(s().sample).toBe(1120);
+  });
 });

@@ -13,7 +13,7 @@ export const OUTCOMES: readonly Outcome[] = ['both_right', 'only_a', 'only_b', '
 const LEVELS: readonly Level[] = ['L1', 'L2', 'L3', 'train'];
 /** Questions fetched at a time: the walk grows by a page as it is scrolled or stepped past its end. */
 export const WALK_PAGE = 50;
-/** The contract's largest page: what a refresh re-reads at most, and how far a question named in the URL is sought. */
+/** The contract's largest page: how far a question named in the URL is sought. */
 const WALK_MAX = 5000;
 
 /** A matrix cell: a level row (or 'all') and an outcome column. */
@@ -152,11 +152,14 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
     });
   }
 
-  /** The matrix of the first two runs and the questions of the walk, for a choice of two or more runs. */
-  async function fetchWalk(c: CompareChoice, limit: number): Promise<{ matrix: CompareMatrix; rows: CompareQuestion[]; total: number }> {
+  /**
+   * The matrix of the first two runs and `limit` questions of the walk from `offset`, for a choice of two or more
+   * runs.
+   */
+  async function fetchWalk(c: CompareChoice, offset: number, limit: number): Promise<{ matrix: CompareMatrix; rows: CompareQuestion[]; total: number }> {
     const [matrix, page] = await Promise.all([
       call('compareMatrix', { runs: [c.runs[0], c.runs[1]], levels: c.levels.length ? c.levels : undefined, domains: c.domains.length ? c.domains : undefined }),
-      call('listCompareQuestions', { filter: compareFilter(c) as CompareFilter, offset: 0, limit }),
+      call('listCompareQuestions', { filter: compareFilter(c) as CompareFilter, offset, limit }),
     ]);
     return { matrix, rows: page.rows, total: page.total };
   }
@@ -233,7 +236,7 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
       }
       set({ loading: true, error: null });
       try {
-        const { matrix, ...page } = await fetchWalk(choice, WALK_PAGE);
+        const { matrix, ...page } = await fetchWalk(choice, 0, WALK_PAGE);
         if (my !== seq) return;
         // A question named in the URL may lie past the first page: read on to it (as far as one large page goes).
         const wanted = get().sample;
@@ -266,14 +269,29 @@ export const useCompare = createStore<CompareState>('compare', (set, get) => {
       // it is dropped when a load starts after it, or when a later refresh does.
       const my = seq;
       const mine = ++refreshSeq;
+      // A tag or verdict changes the question shown (its label counts, whether the audit filters still take it) and
+      // the matrix: the page of the walk around that question is read again, not every question fetched so far (deep
+      // in a walk that would be thousands of questions of hundreds of rollouts each, after every save).
+      const at = Math.max(0, get().questions.findIndex((q) => q.sampleKey === get().sample));
+      const start = Math.floor(at / WALK_PAGE) * WALK_PAGE;
       try {
-        const { matrix, ...page } = await fetchWalk(choice, Math.min(WALK_MAX, Math.max(WALK_PAGE, get().questions.length)));
+        const { matrix, ...page } = await fetchWalk(choice, start, WALK_PAGE);
         if (my !== seq || mine !== refreshSeq) return;
-        // The question shown stays on screen even when a tag just took it out of the filter.
-        const cur = get().questions.find((q) => q.sampleKey === get().sample);
-        const rows = cur && !page.rows.some((q) => q.sampleKey === cur.sampleKey) ? [...page.rows, cur] : page.rows;
+        const { questions, sample } = get();
+        let window = page.rows;
+        // The question shown stays on screen, in its place, even when a tag just took it out of the filter.
+        const cur = questions.find((q) => q.sampleKey === sample);
+        if (cur && !window.some((q) => q.sampleKey === cur.sampleKey)) {
+          const k = Math.min(window.length, at - start);
+          window = [...window.slice(0, k), cur, ...window.slice(k)];
+        }
+        // The page read again replaces its place in the walk; a question it brings from the next page (one left the
+        // filter before it) is not listed twice.
+        const fresh = new Set(window.map((q) => q.sampleKey));
+        const elsewhere = (q: CompareQuestion) => !fresh.has(q.sampleKey);
+        const rows = [...questions.slice(0, start).filter(elsewhere), ...window, ...questions.slice(start + WALK_PAGE).filter(elsewhere)];
         // No question shown yet (the walk was empty): the first one now in it.
-        const first = get().sample === null && rows.length > 0 ? { sample: rows[0].sampleKey, rollouts: [] } : {};
+        const first = sample === null && rows.length > 0 ? { sample: rows[0].sampleKey, rollouts: [] } : {};
         set({ matrix, questions: rows, total: page.total, ...first });
       } catch (e) {
         shown(e);
