@@ -101,7 +101,15 @@ export async function withRollbackJournal<T>(db: Db, work: () => Promise<T>): Pr
   try {
     return await work();
   } finally {
-    if (switched) db.pragma('journal_mode = WAL');
+    if (switched) {
+      try {
+        db.pragma('journal_mode = WAL');
+      } catch (err) {
+        // Another process opened the workspace the moment the work ended and holds it: what the work committed
+        // stands, and that opening (every opening) puts the workspace in WAL mode itself.
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      }
+    }
   }
 }
 
