@@ -2,14 +2,6 @@
 // both together or neither.
 import type { Letter, Options, ScoredResponse } from './types.ts';
 
-const ANSWER_OPEN = /<answer>/gi;
-
-function find(re: RegExp, text: string, from: number): number {
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m ? m.index : -1;
-}
-
 // The four tags, as scanTags reports them.
 const THINK = 0;
 const THINK_END = 1;
@@ -47,7 +39,7 @@ function firstTag(tags: number[], kind: number, from = 0): number {
   return -1;
 }
 
-function answerSpanOf(raw: string, tags: number[]): [number, number] | null {
+function answerSpanOf(tags: number[]): [number, number] | null {
   const open = firstTag(tags, ANSWER);
   if (open < 0) return null;
   const close = firstTag(tags, ANSWER_END, open + 2);
@@ -76,7 +68,7 @@ function formatOkOf(raw: string, tags: number[]): boolean {
 
 /** Offsets of the content of the first <answer>…</answer>, or null. */
 export function answerSpan(raw: string): [number, number] | null {
-  return answerSpanOf(raw, scanTags(raw));
+  return answerSpanOf(scanTags(raw));
 }
 
 /**
@@ -137,7 +129,7 @@ export function predictLetter(answer: string | null, options?: Partial<Options> 
 /** Scores one raw model response: think, answer, predicted letter and format. */
 export function scoreResponse(raw: string, options?: Partial<Options> | null): ScoredResponse {
   const tags = scanTags(raw);
-  const ans = answerSpanOf(raw, tags);
+  const ans = answerSpanOf(tags);
   const th = thinkSpanOf(raw, tags);
   const answer = ans ? raw.slice(ans[0], ans[1]) : null;
   return {
@@ -163,6 +155,7 @@ export function fileCorrect(reward: number | null, correct: boolean | null): boo
  */
 export function reasoningSpan(raw: string, scored: Pick<ScoredResponse, 'thinkStart' | 'thinkEnd'>): [number, number] {
   if (scored.thinkStart !== null && scored.thinkEnd !== null) return [scored.thinkStart, scored.thinkEnd];
-  const open = find(ANSWER_OPEN, raw, 0);
-  return [0, open >= 0 ? open : raw.length];
+  const tags = scanTags(raw);
+  const open = firstTag(tags, ANSWER);
+  return [0, open >= 0 ? tags[open + 1] : raw.length];
 }

@@ -59,7 +59,10 @@ export interface ImportTimings {
   insert: number;
   /** Adding the batches' chains to the full-text index. */
   search_index: number;
-  /** COMMIT, including the checkpoint that copies the transaction from the WAL into the database file. */
+  /**
+   * COMMIT: in WAL mode including the checkpoint that copies the transaction from the WAL into the database file; for
+   * an exclusive import (rollback journal), the sync of the database file and the return to WAL mode.
+   */
   commit: number;
   /** Building the deferred indexes at the end (0 when they were kept up row by row). */
   deferred_indexes: number;

@@ -51,7 +51,8 @@ export function sniffShape(file: string, arrayKey = 'results'): FileShape {
     let head = '';
     let pos = 0;
     // Read until the first line is whole and something non-blank follows it (or the file ends). Each read scans only
-    // what it added, so a long one-line document costs one pass.
+    // what it added, so a long one-line document costs one pass. first: the first non-blank character; nl: the end
+    // of the line it starts.
     let first = -1;
     let nl = -1;
     for (;;) {
@@ -60,21 +61,18 @@ export function sniffShape(file: string, arrayKey = 'results'): FileShape {
       head += n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
       if (pos === 0 && head.charCodeAt(0) === 0xfeff) head = head.slice(1);
       pos += n;
-      if (n === 0 || pos >= SNIFF_MAX) break;
       if (first < 0) {
-        const at = head.slice(Math.max(0, from - 1)).search(/\S/);
-        if (at >= 0) first = Math.max(0, from - 1) + at;
+        const at = head.slice(from).search(/\S/);
+        if (at >= 0) first = from + at;
       }
-      if (first >= 0 && head[first] !== '{') break;
-      if (first >= 0 && nl < 0) nl = head.indexOf('\n', Math.max(first, from - 1));
-      if (nl >= 0 && /\S/.test(head.slice(nl + 1))) break;
+      if (first >= 0 && nl < 0) nl = head.indexOf('\n', Math.max(first, from));
+      const decided = first >= 0 && (head[first] !== '{' || (nl >= 0 && /\S/.test(head.slice(nl + 1))));
+      if (decided || n === 0 || pos >= SNIFF_MAX) break;
     }
-    first = head.search(/\S/);
     if (first < 0) return 'jsonl';
     if (head[first] === '[') return 'json-array';
     if (head[first] !== '{') return 'jsonl';
     if (/\.jsonl$/i.test(file)) return 'jsonl';
-    nl = head.indexOf('\n', first);
     const firstLine = nl < 0 ? head.slice(first) : head.slice(first, nl);
     try {
       const value = JSON.parse(firstLine) as Record<string, unknown>;

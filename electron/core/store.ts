@@ -22,6 +22,11 @@ export interface Store {
   close(): void;
 }
 
+/** SQLite's "database is locked": another connection holds the lock this one needs. */
+export function isBusy(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
+}
+
 export function nowIso(): string {
   return new Date().toISOString();
 }
@@ -51,7 +56,7 @@ export function openStore(file: string, opts: OpenOptions = {}): Store {
   } catch (err) {
     db.close();
     if (err instanceof CotscopeError) throw err;
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+    if (isBusy(err)) {
       throw new CotscopeError(`${abs}: the workspace is busy (another cotscope is writing to it, say a run import); try again when it is done`, 'busy');
     }
     throw new CotscopeError(`${abs}: cannot open as a workspace: ${(err as Error).message}`);
@@ -94,7 +99,7 @@ export async function withRollbackJournal<T>(db: Db, work: () => Promise<T>): Pr
   try {
     switched = db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
   } catch (err) {
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    if (!isBusy(err)) throw err;
   } finally {
     db.pragma(`busy_timeout = ${timeout}`);
   }
@@ -107,7 +112,7 @@ export async function withRollbackJournal<T>(db: Db, work: () => Promise<T>): Pr
       } catch (err) {
         // Another process opened the workspace the moment the work ended and holds it: what the work committed
         // stands, and that opening (every opening) puts the workspace in WAL mode itself.
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+        if (!isBusy(err)) throw err;
       }
     }
   }
