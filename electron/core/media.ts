@@ -126,6 +126,9 @@ export async function resolveMedia(media: MediaFile | null, rangeHeader?: string
   }
   if (stat.isDirectory()) return refuse(404, 'media file not found');
   if (!stat.isFile()) return refuse(403, 'media path is not a regular file');
+  // Only videos and images, by the real file's extension: a data root also holds annotation files, and a data root
+  // may be any folder the server allows, so a media row must not turn into a way to read whatever lies there.
+  if (!Object.hasOwn(CONTENT_TYPES, path.extname(realFile).toLowerCase())) return refuse(403, 'media path is not a video or image');
 
   const size = stat.size;
   const range = parseRange(rangeHeader, size);

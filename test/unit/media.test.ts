@@ -133,6 +133,18 @@ describe('resolveMedia', () => {
     expect(r.status).toBe(403);
   });
 
+  it('serves only videos and images: any other file inside the root, or a .mp4 link to one, is refused with 403', async () => {
+    fs.mkdirSync(path.join(root, 'annotations'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'annotations', 'validation_L1.jsonl'), '{"sample_id":1}\n');
+    fs.writeFileSync(path.join(root, 'workspace.db'), 'SQLite format 3');
+    fs.symlinkSync(path.join(root, 'workspace.db'), path.join(root, 'videos', 'db-link.mp4'));
+    for (const p of ['annotations/validation_L1.jsonl', 'workspace.db', 'videos/db-link.mp4']) {
+      const r = await resolveMedia({ path: p, root }, null);
+      expect(r.status, p).toBe(403);
+      expect('message' in r && r.message, p).toBe('media path is not a video or image');
+    }
+  });
+
   it('follows a symlink that stays inside the root', async () => {
     const r = await resolveMedia({ path: 'videos/inside-link.mp4', root }, 'bytes=0-3');
     expect(r.status).toBe(206);
