@@ -305,17 +305,24 @@ export interface ImportJob {
   message: string | null;
 }
 
+/**
+ * A path from the page: on the machine that runs cotscope, and only one the shell allows (a path its own dialog
+ * returned, in the desktop app; a path inside a folder the server's owner allowed, in browser mode), or
+ * `upload:<id>`, a file uploaded to browser mode's server (POST /upload).
+ */
+const pathInput = z.string().min(1).max(4096);
+
 export const StartImportInput = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('benchmark'),
-    paths: z.array(z.string().min(1)).min(1),
-    dataRoot: z.string().min(1).optional(),
+    paths: z.array(pathInput).min(1),
+    dataRoot: pathInput.optional(),
     level: z.enum(['L1', 'L2', 'L3']).optional(),
     strict: z.boolean().default(false),
   }),
   z.object({
     kind: z.literal('run'),
-    paths: z.array(z.string().min(1)).min(1),
+    paths: z.array(pathInput).min(1),
     name: z.string().min(1).max(120),
     method: MethodSchema,
     level: z.enum(['L1', 'L2', 'L3']).optional(),
@@ -603,8 +610,13 @@ export type ExportFormatName = z.infer<typeof ExportFormatSchema>;
 
 export const StartExportInput = z.object({
   format: ExportFormatSchema,
-  /** A file on the machine that runs cotscope (hf: a new or empty folder); a relative path resolves against its working folder. */
-  out: z.string().min(1).max(4096),
+  /**
+   * Desktop: a path the save dialog returned for this export (chooseSavePath; hf: a new or empty folder). Browser
+   * mode takes none: the export is written to the server's own staging folder and offered as a download.
+   */
+  out: pathInput.optional(),
+  /** Whether an existing file may be replaced. Set by the shell (the save dialog asked the user); what the page sends is ignored. */
+  replace: z.boolean().default(false),
   /** The library's filter: the export holds exactly the responses the library lists. */
   filter: ResponseFilterSchema.default({}),
   /** hf: the dataset card's licence. */
@@ -626,7 +638,32 @@ export interface ExportJob {
   /** When done: the `<out>.meta.json` sidecar holding filter and version (jsonl, csv, prm, pairs), else null. */
   meta: string | null;
   message: string | null;
+  /** Browser mode, when done: where to download the export (a dataset folder comes as a .zip) and its sidecar. */
+  download: ExportDownload | null;
 }
+
+export interface ExportDownload {
+  /** The file name the browser saves it under. */
+  name: string;
+  /** Relative to the page (download/<key>): the key is the capability, valid while the server runs, for an hour. */
+  url: string;
+  /** The filter-and-version sidecar, when the format has one. */
+  meta: { name: string; url: string } | null;
+}
+
+/** What the shell lets the page do with files. */
+export interface ShellInfo {
+  /** desktop: paths come from the system's dialogs; browser: uploads, downloads, and paths inside `folders`. */
+  kind: 'desktop' | 'browser';
+  /** Browser mode: the folders on the serving machine that paths may name (symlinks resolved); empty = none. */
+  folders: string[];
+  /** Browser mode: the largest upload accepted, in bytes; null in the desktop app. */
+  maxUploadBytes: number | null;
+}
+
+/** What a path chosen in a dialog is for: it may be used for that and nothing else. */
+export const PathPurposeSchema = z.enum(['import', 'pack', 'workspace', 'data-root']);
+export type PathPurpose = z.infer<typeof PathPurposeSchema>;
 
 // ---------- the contract ----------
 
@@ -645,7 +682,17 @@ export const api = {
    * Opens another workspace file (a relative path resolves against the shell's working directory), or with `create`
    * makes a new one (its folder must exist). A file that cannot be opened leaves the current workspace open.
    */
-  openWorkspace: { input: z.object({ path: z.string().min(1), create: z.boolean().default(false) }), output: out<Session>() },
+  openWorkspace: { input: z.object({ path: pathInput, create: z.boolean().default(false) }), output: out<Session>() },
+  /** What the shell lets the page do with files (dialogs, or uploads and allowed folders). */
+  getShell: { input: none, output: out<ShellInfo>() },
+  /**
+   * Answered by the shell: the desktop app's open dialog (files, or a folder for a data root), and the paths it returns
+   * may then be used for that purpose in this session; browser mode has no dialog (`native`: false, `paths` null).
+   */
+  choosePaths: {
+    input: z.object({ purpose: PathPurposeSchema, multiple: z.boolean().default(false) }),
+    output: out<{ paths: string[] | null; native: boolean }>(),
+  },
 
   listResponses: { input: ListResponsesInput, output: out<ResponsePage>() },
   /** Position of a response in a filtered, sorted list (to keep the list in step with the workbench). */
@@ -702,7 +749,7 @@ export const api = {
 
   listDatasets: { input: none, output: out<DatasetSummary[]>() },
   /** Points a dataset at its data root's new place and re-checks every video and image. */
-  remapDataRoot: { input: z.object({ datasetId: id, root: z.string().min(1) }), output: out<DatasetSummary>() },
+  remapDataRoot: { input: z.object({ datasetId: id, root: pathInput }), output: out<DatasetSummary>() },
   setFrameMapping: { input: z.object({ datasetId: id, mapping: FrameMappingSchema }), output: out<DatasetSummary>() },
 
   compareMatrix: { input: CompareMatrixInput, output: out<CompareMatrix>() },
@@ -746,7 +793,7 @@ export const api = {
     output: out<AdjudicationCase>(),
   },
   /** Merges a teammate's pack (a file on the machine running the workspace). */
-  importPack: { input: z.object({ path: z.string().min(1) }), output: out<PackReport>() },
+  importPack: { input: z.object({ path: pathInput }), output: out<PackReport>() },
 
   startImport: { input: StartImportInput, output: out<ImportJob>() },
   getImport: { input: z.object({ id: z.string().min(1) }), output: out<ImportJob>() },
@@ -758,10 +805,18 @@ export const api = {
   /** Stops a running export and removes what it wrote; a finished export is returned as it ended. */
   cancelExport: { input: z.object({ id: z.string().min(1) }), output: out<ExportJob>() },
   /**
-   * Answered by the shell: the desktop app asks where to save with the system's save dialog (`native`: true; `path`
-   * null when the user cancels); browser mode has no such dialog (`native`: false) and the path is typed.
+   * Answered by the shell: the desktop app asks where to save with the system's save dialog, which confirms replacing
+   * a file (`native`: true; `path` null when the user cancels). The path may then be used once, for that purpose: an
+   * export (`folder`: a dataset folder) or a new workspace. Browser mode has no such dialog (`native`: false).
    */
-  chooseSavePath: { input: z.object({ suggested: z.string().max(4096).default(''), folder: z.boolean().default(false) }), output: out<{ path: string | null; native: boolean }>() },
+  chooseSavePath: {
+    input: z.object({
+      suggested: z.string().max(4096).default(''),
+      folder: z.boolean().default(false),
+      purpose: z.enum(['export', 'workspace']).default('export'),
+    }),
+    output: out<{ path: string | null; native: boolean }>(),
+  },
 } as const;
 
 export type Api = typeof api;
@@ -772,7 +827,7 @@ export type Output<M extends MethodName> = Api[M]['output'];
 
 /** What crosses every boundary (IPC, HTTP): a value, or an error with a code and a message naming the method. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
-export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'internal' | 'cancelled';
+export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'internal' | 'cancelled';
 
 export const METHOD_NAMES = Object.keys(api) as MethodName[];
 
@@ -790,7 +845,7 @@ export function parseInput<M extends MethodName>(method: M, input: unknown): { o
 }
 
 /** Methods the shell (Electron main, browser mode) answers itself; every other method goes to the workspace's service. */
-export const SHELL_METHODS = ['listWorkspaces', 'openWorkspace', 'chooseSavePath'] as const satisfies readonly MethodName[];
+export const SHELL_METHODS = ['listWorkspaces', 'openWorkspace', 'getShell', 'choosePaths', 'chooseSavePath'] as const satisfies readonly MethodName[];
 export type ShellMethodName = (typeof SHELL_METHODS)[number];
 export type ServiceMethodName = Exclude<MethodName, ShellMethodName>;
 

@@ -209,7 +209,8 @@ export function buildProgram(): Command {
     .command('export')
     .description("export the responses a filter selects (default: all) with their steps, tags and verdicts (README: Exports)")
     .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('jsonl'))
-    .requiredOption('--out <path>', 'output file (hf: a new or empty folder)')
+    .requiredOption('--out <path>', 'output file (hf: a new or empty folder); an existing file is not replaced without --force')
+    .option('--force', 'replace an existing output file (and its .meta.json)')
     .option('--runs <names>', 'only these runs (comma-separated)')
     .option('--levels <levels>', 'only these levels, e.g. L1,L2')
     .option('--methods <methods>', 'only runs of these methods, e.g. rl,sft')
@@ -221,7 +222,7 @@ export function buildProgram(): Command {
     .option('--wrong', 'only wrong answers')
     .option('--text <words>', 'only chains matching this full-text search')
     .option('--license <id>', 'hf: the dataset card licence', 'other')
-    .action(async (opts: ExportFilterOptions & { format: ExportFormat; out: string; license: string }, cmd: Command) => {
+    .action(async (opts: ExportFilterOptions & { format: ExportFormat; out: string; license: string; force?: boolean }, cmd: Command) => {
       const filter = filterFromOptions(opts);
       // Loaded here: the format writers (Parquet, CSV, YAML) would add ~0.2 s to the start of every other command.
       const { runExport, workspaceAnnotator } = await import('../core/export/run.ts');
@@ -230,6 +231,7 @@ export function buildProgram(): Command {
         const r = await runExport(store.db, {
           format: opts.format,
           out: opts.out,
+          replace: opts.force ?? false,
           filter,
           me: workspaceAnnotator(store.db),
           workspace: store.file,
@@ -247,11 +249,12 @@ export function buildProgram(): Command {
   program
     .command('export-pack')
     .description("write the workspace's tags, verdicts and adjudications (with UUIDs and tombstones) and its taxonomy as a pack a teammate imports")
-    .requiredOption('--out <file>', 'pack file to write (JSONL)')
+    .requiredOption('--out <file>', 'pack file to write (JSONL); an existing file is not replaced without --force')
+    .option('--force', 'replace an existing pack file')
     .option('--annotator <name...>', 'only these annotators’ work (default: everyone’s in the workspace)')
-    .action(async (opts: { out: string; annotator?: string[] }, cmd: Command) => {
+    .action(async (opts: { out: string; annotator?: string[]; force?: boolean }, cmd: Command) => {
       await withStore(cmd, (store) => {
-        const r = exportPack(store, opts.out, { annotators: opts.annotator });
+        const r = exportPack(store, opts.out, { annotators: opts.annotator, replace: opts.force ?? false });
         out(
           `wrote pack ${r.out}: ${r.tags} tag(s), ${r.verdicts} verdict(s), ${r.adjudications} adjudication decision(s), ` +
             `${r.adjudicatedVerdicts} adjudicated verdict(s) by ${r.annotators.join(', ') || 'nobody'}`,
@@ -364,13 +367,36 @@ export function buildProgram(): Command {
     .command('serve')
     .description('browser mode: serve the app and its API on localhost (open the printed URL; it carries the access token)')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
-    .option('--host <host>', 'interface to bind (anything but loopback needs --token)', '127.0.0.1')
-    .option('--token <token>', 'access token (default: a random one, printed in the URL)')
+    .option('--host <host>', 'interface to bind (anything but loopback needs a token: COTSCOPE_TOKEN or --token-file)', '127.0.0.1')
+    .option('--token-file <file>', 'read the access token from this file (readable by you alone); or set COTSCOPE_TOKEN. Default: a random one, printed in the URL')
+    .option('--allow-dir <dir>', 'a folder whose files the page may import, open as workspaces or use as data roots (repeatable; default: the workspace\'s folder on loopback, none otherwise)', collect, [])
+    .addOption(new Option('--token <token>').hideHelp())
     .option('--annotator <name>', 'who the annotations are by')
-    .action(async (opts: { port: number; host: string; token?: string; annotator?: string }, cmd: Command) => {
+    .action(async (opts: { port: number; host: string; token?: string; tokenFile?: string; allowDir: string[]; annotator?: string }, cmd: Command) => {
       const db = requireDb(cmd);
-      const server = await startServer({ dbFile: db, port: opts.port, host: opts.host, token: opts.token, annotator: opts.annotator });
-      out(`cotscope serving ${server.workspace} at ${server.url}`);
+      if (opts.token !== undefined) {
+        throw new CotscopeError(
+          '--token is not taken on the command line (every user of this machine can read it with `ps`): ' +
+            'set COTSCOPE_TOKEN in the environment, or pass --token-file FILE',
+          'usage',
+        );
+      }
+      const given = readToken(opts.tokenFile);
+      const server = await startServer({
+        dbFile: db,
+        port: opts.port,
+        host: opts.host,
+        token: given?.token,
+        annotator: opts.annotator,
+        allowDirs: opts.allowDir.length ? opts.allowDir : undefined,
+      });
+      // A token the owner gave (environment, file) is never printed: only the random one, the way to open the page.
+      out(`cotscope serving ${server.workspace} at ${given ? `${server.origin}/?token=… (the token from ${given.from})` : server.url}`);
+      out(
+        server.allowedDirs.length
+          ? `the page may name files inside: ${server.allowedDirs.join(', ')}; it can also upload files, and exports are downloads`
+          : 'the page may name no file on this machine (no --allow-dir): it imports by upload, and exports are downloads',
+      );
       // Ctrl-C or a service manager's SIGTERM: stop listening, then close the workspace cleanly. A second signal
       // while closing gives up waiting.
       await new Promise<void>((resolve) => {
@@ -395,6 +421,35 @@ function parseRunPair(v: string): [string, string] {
   const names = v.split(',').map((n) => n.trim());
   if (names.length !== 2 || names.some((n) => !n)) throw new InvalidArgumentError('expected two run names, A,B');
   return names as [string, string];
+}
+
+function collect(v: string, all: string[]): string[] {
+  return [...all, v];
+}
+
+/** The access token from COTSCOPE_TOKEN or a file readable by its owner alone (as ssh insists for keys); none: random. */
+export function readToken(file: string | undefined, env: NodeJS.ProcessEnv = process.env): { token: string; from: string } | null {
+  if (file !== undefined) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      throw new CotscopeError(`--token-file ${file}: no such file`, 'usage');
+    }
+    if (!st.isFile()) throw new CotscopeError(`--token-file ${file}: not a file`, 'usage');
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+      throw new CotscopeError(
+        `--token-file ${file}: other users can read it (mode ${(st.mode & 0o777).toString(8)}); run \`chmod 600 ${file}\``,
+        'usage',
+      );
+    }
+    const token = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    if (!token) throw new CotscopeError(`--token-file ${file}: the file is empty`, 'usage');
+    return { token, from: file };
+  }
+  const token = env.COTSCOPE_TOKEN;
+  if (token !== undefined && token !== '') return { token, from: 'COTSCOPE_TOKEN' };
+  return null;
 }
 
 function parsePort(v: string): number {

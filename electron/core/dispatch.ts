@@ -11,6 +11,7 @@ const CODES: Record<string, ApiErrorCode> = {
   duplicate: 'conflict',
   exists: 'conflict',
   conflict: 'conflict',
+  forbidden: 'forbidden',
   cancelled: 'cancelled',
   internal: 'internal',
 };

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExportJob, ParsedInput } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
+import { WITH_SIDECAR } from './export/format.ts';
 import { checkDestination } from './export/output.ts';
 import type { ExportWorkerConfig, ExportWorkerMessage } from './export-worker.ts';
 import type { Store } from './store.ts';
@@ -38,18 +39,22 @@ export class ExportJobs {
   ) {}
 
   start(input: StartExport): ExportJob {
+    // The shell chooses where (a path its dialog returned, or its own staging folder): never the page alone.
+    if (input.out === undefined) throw new CotscopeError('field `out`: where to write the export is required', 'invalid');
+    const out = input.out;
     // A typo in the path is an answer to this call, not a failed job a moment later.
-    checkDestination(input.out, input.format === 'hf');
+    checkDestination(out, { folder: input.format === 'hf', replace: input.replace, sidecar: WITH_SIDECAR.has(input.format) });
     const view: ExportJob = {
       id: crypto.randomUUID(),
       format: input.format,
       state: 'running',
-      out: path.resolve(input.out),
+      out: path.resolve(out),
       done: 0,
       total: 0,
       rows: 0,
       meta: null,
       message: null,
+      download: null,
     };
     const controller = new AbortController();
     const job: Job = { view, controller, done: Promise.resolve() };
@@ -58,7 +63,7 @@ export class ExportJobs {
       if (this.jobs.size <= JOBS_KEPT) break;
       if (this.jobs.get(id)!.view.state !== 'running') this.jobs.delete(id);
     }
-    job.done = this.run(job, input);
+    job.done = this.run(job, input, out);
     return { ...view };
   }
 
@@ -94,7 +99,7 @@ export class ExportJobs {
     return job;
   }
 
-  private async run(job: Job, input: StartExport): Promise<void> {
+  private async run(job: Job, input: StartExport, out: string): Promise<void> {
     const { view, controller } = job;
     try {
       // Let start() answer first.
@@ -106,7 +111,8 @@ export class ExportJobs {
         dbFile: this.store.file,
         options: {
           format: input.format,
-          out: input.out,
+          out,
+          replace: input.replace,
           filter: input.filter,
           me,
           workspace: this.store.file,

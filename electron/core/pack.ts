@@ -17,6 +17,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { MergeCounts, PackReport } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
+import { checkDestination, place } from './export/output.ts';
 import { SkipLog } from './import-report.ts';
 import { nowIso, type Db, type Store } from './store.ts';
 import { VERSION } from './version.ts';
@@ -180,10 +181,10 @@ const KEY_COLUMNS = 'r.name AS run, s.level, s.sample_id, x.rollout';
 const KEY_JOINS = 'JOIN responses x ON x.id = {T}.response_id JOIN runs r ON r.id = x.run_id JOIN samples s ON s.id = x.sample_id';
 
 /** Writes a pack to a temporary file beside `out` and renames it into place (a failed export leaves no half file). */
-export function exportPack(store: Store, out: string, opts: { annotators?: readonly string[] } = {}): PackExportResult {
+export function exportPack(store: Store, out: string, opts: { annotators?: readonly string[]; replace?: boolean } = {}): PackExportResult {
   const { db } = store;
-  const abs = path.resolve(out);
-  if (!fs.existsSync(path.dirname(abs))) throw new CotscopeError(`--out ${out}: directory ${path.dirname(abs)} does not exist`);
+  const replace = opts.replace ?? false;
+  const abs = checkDestination(out, { folder: false, replace, sidecar: false });
   const allAnnotators = db.prepare('SELECT id, name, kind FROM annotators ORDER BY name').all() as { id: number; name: string; kind: string }[];
   const only = opts.annotators?.length ? opts.annotators : null;
   if (only) {
@@ -317,7 +318,7 @@ export function exportPack(store: Store, out: string, opts: { annotators?: reado
     }
     if (buf) fs.writeSync(fd, buf);
     fs.closeSync(fd);
-    fs.renameSync(tmp, abs);
+    place(tmp, abs, replace);
   } catch (err) {
     try {
       fs.closeSync(fd);

@@ -4,23 +4,47 @@
 // file, a file that is not a workspace or one from a newer cotscope is refused with the store's message while the
 // current workspace stays open — and only then swaps, lets the calls already sent to the old host finish, and closes
 // it.
+//
+// It is also every shell's one door for paths: the methods that name a file go through the path gate (path-gate.ts)
+// before they reach the service, so the page can reach no file its shell did not allow.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isShellMethod, parseInput, type ParsedInput, type Result, type Session, type ShellMethodName, type WorkspaceList } from '../../shared/api.ts';
+import {
+  isShellMethod,
+  parseInput,
+  type ParsedInput,
+  type PathPurpose,
+  type Result,
+  type Session,
+  type ShellInfo,
+  type ShellMethodName,
+  type WorkspaceList,
+} from '../../shared/api.ts';
 import { toApiError } from './dispatch.ts';
 import { CotscopeError } from './errors.ts';
 import type { MediaFile } from './media.ts';
+import type { PathAccess } from './path-access.ts';
+import { createPathGate, isPathMethod } from './path-gate.ts';
 import type { RecentWorkspaces } from './recent-workspaces.ts';
 import type { ServiceHost } from './service-host.ts';
+import type { Staging } from './staging.ts';
 
 export interface WorkspaceSwitcherOptions {
   /** Starts a host on a workspace file, with the shell's own options (annotator, worker script). */
   start(file: string, opts: { create: boolean }): Promise<ServiceHost>;
   recent: RecentWorkspaces;
-  /** Where relative paths resolve (default: the process's working directory). */
-  cwd?: string;
-  /** The desktop app's save dialog (chooseSavePath); without it the shell has none and the path is typed. */
-  chooseSavePath?: (suggested: string, folder: boolean) => Promise<string | null>;
+  /** Which paths the page may name: the desktop app's dialog grants, or browser mode's allowed folders. */
+  access: PathAccess;
+  /** Browser mode's uploads and export downloads; none in the desktop app. */
+  staging?: Staging;
+  /**
+   * The desktop app's dialogs: where to save (chooseSavePath) and which files or folder to open (choosePaths). They
+   * grant what they return to `access`; without them the shell has no dialogs (browser mode).
+   */
+  dialogs?: {
+    save(suggested: string, purpose: 'export' | 'workspace', folder: boolean): Promise<string | null>;
+    open(purpose: PathPurpose, multiple: boolean): Promise<string[] | null>;
+  };
 }
 
 export interface WorkspaceSwitcher {
@@ -42,7 +66,6 @@ interface Current {
 
 /** Starts serving `first` (already open) and puts it first in the recent list. */
 export function createWorkspaceSwitcher(first: ServiceHost, opts: WorkspaceSwitcherOptions): WorkspaceSwitcher {
-  const cwd = opts.cwd ?? process.cwd();
   let current: Current = { host: first, inflight: new Set() };
   let closed = false;
   /** Switches (and the final close) run one at a time. */
@@ -53,6 +76,7 @@ export function createWorkspaceSwitcher(first: ServiceHost, opts: WorkspaceSwitc
     return run;
   };
   rememberQuietly(opts.recent, first.workspace);
+  const gate = createPathGate({ access: opts.access, staging: opts.staging ?? null, recent: () => opts.recent.list().map((e) => e.path) });
 
   function track<T>(c: Current, p: Promise<T>): Promise<T> {
     c.inflight.add(p);
@@ -74,7 +98,7 @@ export function createWorkspaceSwitcher(first: ServiceHost, opts: WorkspaceSwitc
   }
 
   async function openWorkspace(file: string, create: boolean): Promise<Session> {
-    const abs = path.resolve(cwd, file);
+    const abs = path.resolve(gate.workspace(file, create));
     if (closed) throw new CotscopeError('the workspace is closed', 'internal');
     if (create) {
       // "Create new" never quietly opens a workspace that is already there.
@@ -101,13 +125,48 @@ export function createWorkspaceSwitcher(first: ServiceHost, opts: WorkspaceSwitc
     if (!parsed.ok) return { ok: false, error: { code: 'invalid_input', message: parsed.message } };
     try {
       if (method === 'listWorkspaces') return { ok: true, value: listWorkspaces() };
+      if (method === 'getShell') {
+        const info: ShellInfo = {
+          kind: opts.dialogs ? 'desktop' : 'browser',
+          folders: opts.access.folders(),
+          maxUploadBytes: opts.staging?.maxUploadBytes ?? null,
+        };
+        return { ok: true, value: info };
+      }
       if (method === 'chooseSavePath') {
-        const { suggested, folder } = parsed.value as ParsedInput<'chooseSavePath'>;
-        if (!opts.chooseSavePath) return { ok: true, value: { path: null, native: false } };
-        return { ok: true, value: { path: await opts.chooseSavePath(suggested, folder), native: true } };
+        const { suggested, folder, purpose } = parsed.value as ParsedInput<'chooseSavePath'>;
+        if (!opts.dialogs) return { ok: true, value: { path: null, native: false } };
+        return { ok: true, value: { path: await opts.dialogs.save(suggested, purpose, folder), native: true } };
+      }
+      if (method === 'choosePaths') {
+        const { purpose, multiple } = parsed.value as ParsedInput<'choosePaths'>;
+        if (!opts.dialogs) return { ok: true, value: { paths: null, native: false } };
+        return { ok: true, value: { paths: await opts.dialogs.open(purpose, multiple), native: true } };
       }
       const { path: file, create } = parsed.value as ParsedInput<'openWorkspace'>;
       return { ok: true, value: await serially(() => openWorkspace(file, create)) };
+    } catch (err) {
+      return { ok: false, error: toApiError(method, err) };
+    }
+  }
+
+  /** A call that names a path (checked and replaced first) or shows one (hidden or offered as a download after). */
+  async function gatedCall(method: string, input: unknown): Promise<Result<unknown>> {
+    let sent = input;
+    if (isPathMethod(method)) {
+      const parsed = parseInput(method, input);
+      if (!parsed.ok) return { ok: false, error: { code: 'invalid_input', message: parsed.message } };
+      try {
+        sent = gate.input(method, parsed.value);
+      } catch (err) {
+        return { ok: false, error: toApiError(method, err) };
+      }
+    }
+    const result = await track(current, current.host.call(method, sent));
+    gate.settle(method, input);
+    if (!result.ok) return { ok: false, error: { ...result.error, message: gate.message(result.error.message) } };
+    try {
+      return { ok: true, value: gate.output(method, input, result.value) };
     } catch (err) {
       return { ok: false, error: toApiError(method, err) };
     }
@@ -119,6 +178,9 @@ export function createWorkspaceSwitcher(first: ServiceHost, opts: WorkspaceSwitc
     },
     call(method, input) {
       if (isShellMethod(method)) return shellCall(method, input);
+      if (isPathMethod(method) || method === 'getImport' || method === 'cancelImport' || method === 'getExport' || method === 'cancelExport') {
+        return gatedCall(method, input);
+      }
       return track(current, current.host.call(method, input));
     },
     mediaFile(id) {

@@ -7,12 +7,14 @@
 // is that file's URL there, so the paths below resolve inside out/electron/.
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import { fileURLToPath } from 'node:url';
-import type { Result } from '../../shared/api.ts';
+import type { PathPurpose, Result } from '../../shared/api.ts';
+import { dialogGrants } from '../core/path-access.ts';
 import { startServiceHost, type ServiceHost } from '../core/service-host.ts';
 import { createWorkspaceSwitcher, type WorkspaceSwitcher } from '../core/workspace-switcher.ts';
 import { RENDERER_DIST } from '../core/static-files.ts';
 import { IPC_CALL } from '../preload/channel.ts';
 import { isAppUrl, isSafeExternalUrl } from './navigation.ts';
+import { openDialogOptions, purposeUse, saveDialogOptions, saveUse } from './dialogs.ts';
 import { appResponse, mediaResponse } from './protocol-responses.ts';
 import { chooseWorkspace, demoWorkspaceFile, recentWorkspaces } from './recent.ts';
 import { APP_ENTRY, APP_SCHEME, MEDIA_SCHEME, windowOptions } from './window-options.ts';
@@ -102,14 +104,30 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
+  // Paths are capabilities: the page may use a path only if one of these dialogs returned it in this session (for
+  // what it was asked for), or it is a recent workspace. main keeps the grants; the page cannot add to them.
+  const grants = dialogGrants();
   host = createWorkspaceSwitcher(first, {
     start: (file, { create }) => startServiceHost(file, { create, workerScript: SERVICE_WORKER }),
     recent: recentWorkspaces(app.getPath('userData')),
-    // Exports: where to save, with the system's dialog (a dataset folder is named like a file: it is created).
-    chooseSavePath: async (suggested, folder) => {
-      const options = { title: folder ? 'Export a dataset folder' : 'Export', defaultPath: suggested || undefined, properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] };
-      const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
-      return r.canceled || !r.filePath ? null : r.filePath;
+    access: grants,
+    dialogs: {
+      // Where to save: an export (a dataset folder is named like a file: it is created) or a new workspace. The
+      // dialog asks before replacing a file; the grant is good for one export.
+      async save(suggested, purpose, folder) {
+        const options = saveDialogOptions(suggested, purpose, folder);
+        const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+        if (r.canceled || !r.filePath) return null;
+        grants.grant(r.filePath, saveUse(purpose, folder));
+        return r.filePath;
+      },
+      async open(purpose: PathPurpose, multiple: boolean) {
+        const options = openDialogOptions(purpose, multiple);
+        const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        if (r.canceled || r.filePaths.length === 0) return null;
+        for (const p of r.filePaths) grants.grant(p, purposeUse(purpose));
+        return r.filePaths;
+      },
     },
   });
   createWindow();

@@ -2,9 +2,15 @@
 // videos (reached through an SSH tunnel) and for end-to-end tests in a real browser.
 //
 //   POST /api/<method>   JSON body = the method's input → the Result envelope (token required)
+//   POST /upload?name=N  a file to import, streamed to the server's staging folder → {ref: "upload:<id>"} (token)
+//   GET  /download/<key> a finished export, as an attachment (the random key is the capability: a link cannot carry
+//                        the token in a header, and the token stays out of the browser's download list)
 //   GET  /media/<id>     a video or image by database id, with Range support (token required; ?token= works, since
 //                        media elements cannot set headers)
 //   GET  /, /assets/…    the built renderer (renderer/dist); no token: the page reads it from its own URL
+//
+// No route takes a path from the page: paths reach the service only through the workspace switcher's path gate,
+// inside the folders the owner allowed (allowDirs).
 //
 // node:http is enough for three routes; a framework would add surface without removing any of the checks below.
 import crypto from 'node:crypto';
@@ -12,13 +18,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import yazl from 'yazl';
 import { isMethodName, type ApiErrorCode, type Result } from '../../shared/api.ts';
 import { CotscopeError } from '../core/errors.ts';
-import { resolveMedia } from '../core/media.ts';
+import { mediaContentType, resolveMedia } from '../core/media.ts';
+import { allowFolders } from '../core/path-access.ts';
 import { recentInMemory } from '../core/recent-workspaces.ts';
 import { startServiceHost, type ServiceHostOptions } from '../core/service-host.ts';
+import { Staging } from '../core/staging.ts';
 import { createWorkspaceSwitcher } from '../core/workspace-switcher.ts';
 import { NOT_BUILT_PAGE, RENDERER_DIST, resolveStatic } from '../core/static-files.ts';
 import { contentSecurityPolicy } from '../../shared/csp.ts';
@@ -42,6 +52,15 @@ export interface ServerOptions {
   host?: string;
   /** The access token; a random 32-byte hex string unless given. */
   token?: string;
+  /**
+   * The folders whose files the page may name (to import, to open or create a workspace in, as a data root); symlinks
+   * are resolved. Default: the served workspace's folder on loopback, none on any other interface (uploads only).
+   */
+  allowDirs?: string[];
+  /** The largest upload taken, in bytes (default 16 GiB). */
+  maxUploadBytes?: number;
+  /** Where the staging folder for uploads and exports goes (default: the system's temporary folder). */
+  stagingParent?: string;
   annotator?: string;
   /** Where the built renderer is (default renderer/dist). */
   rendererDir?: string;
@@ -59,6 +78,8 @@ export interface RunningServer {
   port: number;
   /** The open workspace file (absolute). */
   readonly workspace: string;
+  /** The folders paths from the page may name (resolved); empty: none. */
+  allowedDirs: string[];
   /** Stops listening, ends open connections, then closes the workspace cleanly. */
   close(): Promise<void>;
 }
@@ -71,19 +92,19 @@ export function isLoopbackHost(host: string): boolean {
 /** Refuses a configuration that would expose the workspace: a non-loopback bind needs a deliberate, long token. */
 export function checkExposure(host: string, token: string | undefined): void {
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
-    throw new CotscopeError('--token must be non-empty printable ASCII without spaces', 'usage');
+    throw new CotscopeError('the access token must be non-empty printable ASCII without spaces', 'usage');
   }
   if (isLoopbackHost(host)) return;
   if (token === undefined) {
     throw new CotscopeError(
-      `refusing to serve on ${host} without --token: anyone who can reach that address could read and change the ` +
-        `workspace. Pass --token with a long secret (at least ${MIN_TOKEN_LENGTH_OFF_LOOPBACK} characters), or keep the ` +
-        `default --host 127.0.0.1 and reach it through an SSH tunnel.`,
+      `refusing to serve on ${host} without an access token: anyone who can reach that address could read and change ` +
+        `the workspace. Give a long secret (at least ${MIN_TOKEN_LENGTH_OFF_LOOPBACK} characters) in COTSCOPE_TOKEN or ` +
+        `a file named by --token-file, or keep the default --host 127.0.0.1 and reach it through an SSH tunnel.`,
       'usage',
     );
   }
   if (token.length < MIN_TOKEN_LENGTH_OFF_LOOPBACK) {
-    throw new CotscopeError(`--token must be at least ${MIN_TOKEN_LENGTH_OFF_LOOPBACK} characters when serving on ${host}`, 'usage');
+    throw new CotscopeError(`the access token must be at least ${MIN_TOKEN_LENGTH_OFF_LOOPBACK} characters when serving on ${host}`, 'usage');
   }
 }
 
@@ -98,11 +119,21 @@ function tokenMatches(given: string | null | undefined, token: string): boolean 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   cancelled: 409,
   internal: 500,
 };
+const DOWNLOAD_KEY = /^[0-9a-f]{64}$/;
+const DOWNLOAD_TYPES: Record<string, string> = {
+  '.jsonl': 'application/jsonl',
+  '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
+  '.parquet': 'application/vnd.apache.parquet',
+};
+/** An upload of gigabytes through an SSH tunnel takes a while: a request may take this long (Node's default is 5 min). */
+const REQUEST_TIMEOUT_MS = 4 * 60 * 60 * 1000;
 
 export function httpStatusFor(result: Result<unknown>): number {
   return result.ok ? 200 : (STATUS[result.error.code] ?? 500);
@@ -182,12 +213,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? crypto.randomBytes(32).toString('hex');
   const rendererDir = opts.rendererDir ?? RENDERER_DIST;
   const loopbackOnly = isLoopbackHost(bindHost);
+  const access = allowFolders(opts.allowDirs ?? (loopbackOnly ? [path.dirname(path.resolve(opts.dbFile))] : []));
+  const staging = Staging.create({ parent: opts.stagingParent, maxUploadBytes: opts.maxUploadBytes });
 
   // Browser mode keeps its recent list in memory, for the server's life: the served workspace, then those opened from the page.
   const hostOptions: ServiceHostOptions = { ...opts.hostOptions, annotator: opts.annotator };
-  const service = createWorkspaceSwitcher(await startServiceHost(opts.dbFile, hostOptions), {
+  let first;
+  try {
+    first = await startServiceHost(opts.dbFile, hostOptions);
+  } catch (err) {
+    staging.close();
+    throw err;
+  }
+  const service = createWorkspaceSwitcher(first, {
     start: (file, { create }) => startServiceHost(file, { ...hostOptions, create, demoIfMissing: false }),
     recent: recentInMemory(),
+    access,
+    staging,
   });
 
   const authorized = (req: http.IncomingMessage, query: URLSearchParams): boolean => {
@@ -214,6 +256,43 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     const result = await service.call(name, input);
     sendJson(res, httpStatusFor(result), result);
+  }
+
+  async function upload(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {
+    if (!authorized(req, query)) return sendError(res, 'unauthorized', 'missing or wrong access token (open the URL printed by `cotscope serve`)');
+    if (req.method !== 'POST') return sendError(res, 'invalid_input', `${req.method} is not allowed here: upload with POST`, 405, { Allow: 'POST' });
+    const name = query.get('name');
+    if (!name) return sendError(res, 'invalid_input', 'upload: the file name is required (?name=)');
+    const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
+    try {
+      const value = await staging.receive(name, req, Number.isFinite(declared) ? declared : null);
+      sendJson(res, 200, { ok: true, value } satisfies Result<unknown>);
+    } catch (err) {
+      const e = err as CotscopeError;
+      // The rest of a refused body is not read: close the connection after answering.
+      if (e.code === 'too_large') return sendError(res, 'invalid_input', e.message, 413, { Connection: 'close' });
+      if (e.code === 'no_space') return sendError(res, 'invalid_input', e.message, 507, { Connection: 'close' });
+      sendError(res, e.code === 'internal' ? 'internal' : 'invalid_input', e.message ?? String(err), undefined, { Connection: 'close' });
+    }
+  }
+
+  async function download(req: http.IncomingMessage, res: http.ServerResponse, key: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    const offered = DOWNLOAD_KEY.test(key) ? staging.download(key) : null;
+    if (!offered) return sendText(res, 404, 'no such download (it expires an hour after the export, or when the server stops)');
+    const headers: Record<string, string | number> = {
+      'Content-Disposition': `attachment; filename="${offered.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(offered.name)}`,
+      'Cache-Control': 'no-store',
+    };
+    if (!offered.folder) {
+      const size = fs.statSync(offered.file).size;
+      const type = DOWNLOAD_TYPES[path.extname(offered.name)] ?? 'application/octet-stream';
+      res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': size });
+      return sendStream(req, res, () => fs.createReadStream(offered.file));
+    }
+    // A dataset folder: a zip of its files under the folder's name, streamed as it is made.
+    res.writeHead(200, { ...headers, 'Content-Type': 'application/zip' });
+    await sendStream(req, res, () => zipFolder(offered.file));
   }
 
   async function media(req: http.IncomingMessage, res: http.ServerResponse, rest: string, query: URLSearchParams): Promise<void> {
@@ -250,7 +329,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await sendStream(req, res, () => fs.createReadStream(r.file));
   }
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, async (req, res) => {
     setSecurityHeaders(res);
     try {
       // A page on another site that rebinds its DNS name to 127.0.0.1 still sends its own Host: refuse it (defence
@@ -266,6 +345,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (pathname.startsWith('/api/')) return await api(req, res, pathname.slice('/api/'.length), query);
       if (pathname === '/api') return sendError(res, 'not_found', 'unknown method ``');
       if (pathname.startsWith('/media/')) return await media(req, res, pathname.slice('/media/'.length), query);
+      if (pathname === '/upload') return await upload(req, res, query);
+      if (pathname.startsWith('/download/')) return await download(req, res, pathname.slice('/download/'.length));
       return await renderer(req, res, pathname);
     } catch (err) {
       if (!res.headersSent) sendError(res, 'internal', err instanceof Error ? err.message : String(err));
@@ -283,6 +364,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   } catch (err) {
     await service.close();
+    staging.close();
     throw new CotscopeError(`cannot listen on ${bindHost}:${opts.port ?? 0}: ${(err as Error).message}`, 'listen');
   }
 
@@ -299,6 +381,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     get workspace() {
       return service.workspace;
     },
+    allowedDirs: access.folders(),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -306,8 +389,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server.closeAllConnections();
         });
         await service.close();
+        staging.close();
       })();
       return closing;
     },
   };
+}
+
+/** A folder as a zip stream: its files under the folder's own name (Parquet is stored, already compressed). */
+function zipFolder(dir: string): Readable {
+  const zip = new yazl.ZipFile();
+  const top = path.basename(dir);
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(r);
+      else if (entry.isFile()) zip.addFile(path.join(dir, r), `${top}/${r}`, { compress: !entry.name.endsWith('.parquet') });
+    }
+  };
+  walk('');
+  zip.end();
+  return zip.outputStream as Readable;
 }

@@ -2,11 +2,13 @@ import { useEffect } from 'react';
 import { installHotkeys, setLabelSource, useHotkeys } from './hotkeys.ts';
 import { useAnnotations } from './stores/annotations.ts';
 import { startHashSync, useRoute } from './stores/route.ts';
+import { useShell } from './stores/shell.ts';
 import { useUi } from './stores/ui.ts';
 import { useWorkspace } from './stores/workspace.ts';
 import { Header } from './ui/Header.tsx';
 import { HelpOverlay } from './ui/HelpOverlay.tsx';
 import { Toasts } from './ui/Toasts.tsx';
+import { ignoreStrayDrops } from './ui/FilePicker.tsx';
 import { LibraryView } from './features/library/LibraryView.tsx';
 import { WorkbenchView } from './features/workbench/WorkbenchView.tsx';
 import { SettingsView } from './features/settings/SettingsView.tsx';
@@ -20,7 +22,9 @@ export function App() {
     setLabelSource(() => useWorkspace.getState().labels);
     const stopKeys = installHotkeys();
     const stopHash = startHashSync();
+    const stopDrops = ignoreStrayDrops();
     void useWorkspace.getState().load();
+    void useShell.getState().load();
     // A button clicked with the mouse should not keep the keyboard focus: Space would press it again instead of
     // playing the video. (Tab focus is untouched.)
     const keepFocus = (e: MouseEvent) => {
@@ -31,6 +35,7 @@ export function App() {
       document.removeEventListener('mousedown', keepFocus);
       stopKeys();
       stopHash();
+      stopDrops();
     };
   }, []);
 

@@ -1,6 +1,9 @@
 // The one typed client. Under Electron the preload exposes `window.cotscope`; in browser mode (`cotscope serve`) the
 // same methods are POSTed to /api/<method>. The UI never knows which. Every error envelope goes to the notifications
 // store (the one visible error path) and is also thrown, so the caller's action can stop.
+//
+// Browser mode also moves files: uploadFile sends one to the server (to import it), and an export is a download
+// whose URL the job gives (downloadUrl).
 import type { Input, MethodName, Output, Result, ApiErrorCode } from '../../shared/api.ts';
 import { notify } from './stores/notifications.ts';
 
@@ -27,12 +30,18 @@ export class ApiError extends Error {
 
 const TOKEN_KEY = 'cotscope.token';
 
-/** Read once from `?token=` of the page URL, then kept for the tab's life (reloads, hash navigation). */
+/**
+ * Read once from `?token=` of the page URL, then kept for the tab's life (reloads, hash navigation). The token is
+ * taken out of the address bar at once, so it stays out of the history, bookmarks and screenshots.
+ */
 function readToken(): string | null {
   try {
-    const fromUrl = new URLSearchParams(window.location.search).get('token');
+    const url = new URL(window.location.href);
+    const fromUrl = url.searchParams.get('token');
     if (fromUrl) {
       sessionStorage.setItem(TOKEN_KEY, fromUrl);
+      url.searchParams.delete('token');
+      window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
       return fromUrl;
     }
     return sessionStorage.getItem(TOKEN_KEY);
@@ -60,12 +69,22 @@ async function callHttp(method: string, input: unknown): Promise<Result<unknown>
   } catch (e) {
     return { ok: false, error: { code: 'internal', message: `${method}: the cotscope server cannot be reached (${(e as Error).message})` } };
   }
+  return readResult(method, res.status, res.statusText, await res.text().catch(() => ''));
+}
+
+/** The envelope in a response body; a body that is not one (a proxy's page, a plain-text refusal) becomes an error. */
+function readResult(what: string, status: number, statusText: string, body: string): Result<unknown> {
   try {
-    return (await res.json()) as Result<unknown>;
+    const r = JSON.parse(body) as Result<unknown>;
+    if (r && typeof r === 'object' && typeof r.ok === 'boolean') return r;
   } catch {
-    const code: ApiErrorCode = res.status === 401 || res.status === 403 ? 'unauthorized' : 'internal';
-    return { ok: false, error: { code, message: `${method}: HTTP ${res.status} ${res.statusText}` } };
+    // not JSON: below
   }
+  // Only a bare 401 means the token: a path refusal (forbidden) always comes as an envelope, and a bare 403 (a Host
+  // the server does not serve) is shown as the server said it.
+  const code: ApiErrorCode = status === 401 ? 'unauthorized' : status === 413 ? 'invalid_input' : 'internal';
+  const text = body.trim().split('\n')[0].slice(0, 200);
+  return { ok: false, error: { code, message: `${what}: HTTP ${status} ${statusText}${text ? `: ${text}` : ''}` } };
 }
 
 export interface CallOptions {
@@ -82,14 +101,74 @@ export async function call<M extends MethodName>(method: M, input: Input<M>, opt
     result = { ok: false, error: { code: 'internal', message: `${method}: ${(e as Error).message}` } };
   }
   if (result.ok) return result.value as Output<M>;
-  const { code, message } = result.error;
+  throw failed(result.error, options);
+}
+
+/** Shows an error (unless the caller shows it itself) and makes the ApiError to throw. */
+function failed({ code, message }: { code: ApiErrorCode; message: string }, options: CallOptions): ApiError {
   const quiet = options.quiet === true || (Array.isArray(options.quiet) && options.quiet.includes(code));
   if (!quiet) {
     // Every call fails the same way without the token: one toast, not one per method.
     if (code === 'unauthorized') notify('error', 'Not authorized: this page needs the access token.', 'Open the link `cotscope serve` printed (it ends in ?token=…).');
+    // A path the shell does not allow: the message names the field and why; the hint says what is allowed instead.
+    else if (code === 'forbidden') notify('error', message, FORBIDDEN_HINT());
     else notify('error', message);
   }
-  throw new ApiError(code, message);
+  return new ApiError(code, message);
+}
+
+const FORBIDDEN_HINT = () =>
+  bridge()
+    ? 'Choose files and folders with the Choose… buttons: cotscope uses only what you picked in its dialogs.'
+    : 'Upload the file instead, or name one inside the folders this server allows (its owner sets them with --allow-dir).';
+
+/** A file sent to browser mode's server: `ref` (upload:<id>) stands for it where a path is asked for. */
+export interface Upload {
+  ref: string;
+  name: string;
+  bytes: number;
+}
+
+export interface UploadOptions extends CallOptions {
+  /** Aborting it stops the upload (the promise rejects with code `cancelled`). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends a file to the server (browser mode only), reporting the bytes sent as they go. XMLHttpRequest rather than
+ * fetch: fetch reports no upload progress. Errors are shown and thrown as ApiError, like `call`'s.
+ */
+export function uploadFile(file: File, onProgress?: (sent: number, total: number) => void, options: UploadOptions = {}): Promise<Upload> {
+  const what = `upload ${file.name}`;
+  if (bridge()) return Promise.reject(failed({ code: 'invalid_input', message: `${what}: the desktop app reads files where they are (Choose…)` }, options));
+  return new Promise<Upload>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const fail = (code: ApiErrorCode, message: string) => reject(failed({ code, message }, code === 'cancelled' ? { quiet: true } : options));
+    xhr.open('POST', new URL(`upload?name=${encodeURIComponent(file.name)}`, document.baseURI).toString());
+    if (token) xhr.setRequestHeader('X-Cotscope-Token', token);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      const r = readResult(what, xhr.status, xhr.statusText, xhr.responseText);
+      if (!r.ok) return fail(r.error.code, r.error.message);
+      onProgress?.(file.size, file.size);
+      resolve(r.value as Upload);
+    };
+    // The server answers a refused upload (too large) at once and closes the connection: the browser may see only
+    // that, so the error names the likely reasons.
+    xhr.onerror = () => fail('internal', `${what}: the upload failed (the server closed the connection: it went away, or the file is larger than it takes)`);
+    xhr.onabort = () => fail('cancelled', `${what}: cancelled`);
+    if (options.signal) {
+      if (options.signal.aborted) return fail('cancelled', `${what}: cancelled`);
+      options.signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    }
+    xhr.send(file);
+  });
+}
+
+/** A download's URL as the server gives it (relative to the page, `download/<key>`) made absolute. */
+export function downloadUrl(relative: string): string {
+  return new URL(relative, document.baseURI).toString();
 }
 
 /** URL of a video or image, by its database id (never a path). */

@@ -102,6 +102,29 @@ describe('cotscope export', () => {
     expect(lines(pairs)[0]).toMatchObject({ sample_id: fx.chosen.sample_id, chosen_meta: { run: 'sft' }, rejected_meta: { run: 'rl-grpo' } });
   }, 180_000);
 
+  it('never replaces an existing file without --force, the sidecar included; --force replaces both', () => {
+    const rc = path.join(fx.dir, 'shell-rc');
+    fs.writeFileSync(rc, 'export PATH="$HOME/bin:$PATH"\n');
+    const refused = cotscope('--db', fx.db, 'export', '--format', 'csv', '--out', rc);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`cotscope: ${rc} exists: not replaced (choose another name, or --force to replace it)\n`);
+    expect(fs.readFileSync(rc, 'utf8')).toBe('export PATH="$HOME/bin:$PATH"\n');
+    expect(fs.readdirSync(fx.dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+
+    // A sidecar left from another export is not replaced either.
+    const out = path.join(fx.dir, 'again.jsonl');
+    fs.writeFileSync(`${out}.meta.json`, '{"mine":true}\n');
+    const sidecar = cotscope('--db', fx.db, 'export', '--out', out);
+    expect(sidecar.stderr).toBe(`cotscope: ${out}.meta.json exists: not replaced (choose another name, or --force to replace it)\n`);
+    expect(fs.existsSync(out)).toBe(false);
+
+    const forced = cotscope('--db', fx.db, 'export', '--format', 'csv', '--out', rc, '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(fs.readFileSync(rc, 'utf8')).toMatch(/^run,/);
+    expect(cotscope('--db', fx.db, 'export', '--out', out, '--force').code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(`${out}.meta.json`, 'utf8'))).toMatchObject({ tool: 'cotscope', file: 'again.jsonl' });
+  });
+
   it('explains bad use in one line and writes nothing', () => {
     const out = path.join(fx.dir, 'bad.jsonl');
     const both = cotscope('--db', fx.db, 'export', '--out', out, '--correct', '--wrong');

@@ -141,6 +141,12 @@ describe('cotscope teammates commands', () => {
     expect(cotscope('--db', mine, 'export-pack', '--out', again, '--annotator', 'zoe').code).toBe(0);
     expect(fs.readFileSync(again, 'utf8').split('\n').slice(1)).toEqual(fs.readFileSync(pack, 'utf8').split('\n').slice(1));
 
+    // An existing pack is replaced only with --force.
+    const kept = cotscope('--db', mine, 'export-pack', '--out', again);
+    expect(kept.code).toBe(1);
+    expect(kept.stderr).toBe(`cotscope: ${again} exists: not replaced (choose another name, or --force to replace it)\n`);
+    expect(cotscope('--db', mine, 'export-pack', '--out', again, '--force').code).toBe(0);
+
     const none = cotscope('--db', mine, 'import-pack', path.join(dir, 'nope.pack'));
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/^cotscope: .*nope\.pack: no such file\n$/);

@@ -1,5 +1,5 @@
-// Teammates in Chromium: a teammate's pack (built here from a copy of the demo workspace where bob tagged) is merged
-// from the Team view and its report shown; the disagreement it creates is adjudicated with the keyboard, the
+// Teammates in Chromium: a teammate's pack (built here from a copy of the demo workspace where bob tagged) is uploaded
+// and merged from the Team view and its report shown (merging it again by its path on the server changes nothing); the disagreement it creates is adjudicated with the keyboard, the
 // decisions are recorded as the adjudicator's, and the raters' originals are still there. The agreement figures show
 // in the Team view and the dashboard.
 import { spawnSync } from 'node:child_process';
@@ -10,10 +10,9 @@ import { dispatch } from '../../electron/core/dispatch.ts';
 import { exportPack } from '../../electron/core/pack.ts';
 import { createService } from '../../electron/core/service.ts';
 import { openStore } from '../../electron/core/store.ts';
-import { REPO, demoInChromium } from './harness.ts';
+import { REPO, demoInChromium, screenshotPath } from './harness.ts';
 
 const ctx = demoInChromium();
-const shotDir = () => (process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs') : ctx.served.dir);
 
 async function api(method: string, body: unknown): Promise<any> {
   const r = await fetch(`${ctx.served.origin}/api/${method}`, {
@@ -81,15 +80,25 @@ describe('teammates in Chromium', () => {
     await page.goto(`${ctx.served.url}#/team`);
     await expect.poll(() => page.getByTestId('adj-none').isVisible()).toBe(true);
 
-    // Import the pack from the Team view and read the report.
+    // Upload the pack from the Team view and read the report.
     await page.getByTestId('open-pack-import').click();
-    await page.getByTestId('pack-path').fill(pack);
+    await page.getByTestId('pack-upload').setInputFiles(pack);
+    expect(await page.getByTestId('pack-file').innerText()).toContain('bob.pack');
     await page.getByTestId('pack-import').click();
     const report = page.getByTestId('pack-report');
     await expect.poll(() => report.isVisible()).toBe(true);
-    const tagsRow = await page.getByTestId('pack-count-tags').innerText();
-    expect(tagsRow.toLowerCase().split(/\s+/).slice(0, 6)).toEqual(['tags', '2', '0', '0', '0', '0']);
+    expect(await page.getByTestId('pack-upload-progress').getAttribute('data-state')).toBe('sent');
+    const tagsRow = async () => (await page.getByTestId('pack-count-tags').innerText()).toLowerCase().split(/\s+/).slice(0, 6);
+    expect(await tagsRow()).toEqual(['tags', '2', '0', '0', '0', '0']);
     expect(await report.innerText()).toContain('New annotators: bob');
+    // Reported by the pack's own name, not where the server staged the upload.
+    expect(await report.innerText()).toMatch(/Merged bob\.pack /);
+
+    // The same pack again, named by its path inside the folder the server allows: nothing changes.
+    await page.getByTestId('pack-path').fill(pack);
+    expect(await page.getByTestId('pack-file').count()).toBe(0);
+    await page.getByTestId('pack-path').press('Enter');
+    await expect.poll(tagsRow).toEqual(['tags', '0', '0', '0', '2', '0']);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('pack-dialog').count()).toBe(0);
 
@@ -123,7 +132,7 @@ describe('teammates in Chromium', () => {
     await expect.poll(() => rows.first().getAttribute('data-resolved')).toBe('1');
     expect(await page.getByTestId('adj-verdict-no').getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => page.getByTestId('agreement-pair').getAttribute('data-pair')).toBe('ana|bob');
-    await page.screenshot({ path: path.join(shotDir(), 'team.png') });
+    await page.screenshot({ path: screenshotPath(ctx.served, 'team.png') });
 
     // Recorded as carol's decisions; ana's and bob's tags and verdicts are as they made them.
     const detail = await api('getResponse', { id: target });

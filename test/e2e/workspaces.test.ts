@@ -1,5 +1,7 @@
-// Switching workspaces from the header menu, in Chromium against `cotscope serve` on the demo workspace.
+// Switching workspaces from the header menu, in Chromium against `cotscope serve` on the demo workspace: paths are
+// typed inside the folder the server allows (the demo's), and one outside it is refused.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoInChromium } from './harness.ts';
@@ -28,6 +30,24 @@ describe('workspaces in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('workspace-path').count()).toBe(0);
     await page.getByTestId('workbench').waitFor();
+
+    // The menu says which folder paths may name.
+    await page.getByTestId('workspace-menu').click();
+    expect(await page.getByTestId('workspace-folders').innerText()).toContain(fs.realpathSync(ctx.served.dir));
+
+    // A path outside it is refused before any file is touched; the demo stays open.
+    const outside = path.join(os.tmpdir(), `cotscope-e2e-outside-${process.pid}.db`);
+    await page.getByTestId('workspace-path').fill(outside);
+    expect(await page.getByTestId('workspace-path-outside').innerText()).toContain('outside the allowed folders');
+    await page.getByTestId('workspace-create').click();
+    const error = page.locator('[data-testid="toast"][data-kind="error"]');
+    await expect.poll(() => error.innerText()).toContain('outside the folders this server allows');
+    expect(await error.innerText()).toContain('field `path`');
+    expect(fs.existsSync(outside)).toBe(false);
+    expect(await page.getByTestId('workspace-name').innerText()).toContain('demo.db');
+    // (A click on the toast is a click outside the menu: it closes.)
+    await error.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => error.count()).toBe(0);
 
     // A missing file is refused through the toast; the demo stays open.
     const missing = path.join(ctx.served.dir, 'missing.db');

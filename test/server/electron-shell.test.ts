@@ -30,6 +30,10 @@ const calls = {
   opened: [] as string[],
   quit: 0,
   exit: null as number | null,
+  /** What the next open and save dialogs answer (as the user would), and the options they were shown with. */
+  openAnswers: [] as { canceled: boolean; filePaths: string[] }[],
+  saveAnswers: [] as { canceled: boolean; filePath?: string }[],
+  dialogs: [] as { kind: 'open' | 'save'; options: any }[],
 };
 let ready = false;
 let resolveReady!: () => void;
@@ -62,7 +66,18 @@ const fakeElectron = {
       return calls.windows;
     }
   },
-  dialog: { showErrorBox: (_title: string, message: string) => void calls.errors.push(message) },
+  dialog: {
+    showErrorBox: (_title: string, message: string) => void calls.errors.push(message),
+    // Called with the window first when there is one, as Electron allows.
+    showOpenDialog: async (...args: any[]) => {
+      calls.dialogs.push({ kind: 'open', options: args.at(-1) });
+      return calls.openAnswers.shift() ?? { canceled: true, filePaths: [] };
+    },
+    showSaveDialog: async (...args: any[]) => {
+      calls.dialogs.push({ kind: 'save', options: args.at(-1) });
+      return calls.saveAnswers.shift() ?? { canceled: true };
+    },
+  },
   ipcMain: { handle: (channel: string, fn: Handler) => void (calls.ipc[channel] = fn) },
   protocol: {
     registerSchemesAsPrivileged: (schemes: any) => {
@@ -212,13 +227,75 @@ describe('the Electron shell (main.cjs with a stand-in electron module)', () => 
     expect((await calls.protocols.app(new Request('app://app/..%2f..%2fpackage.json'))).status).not.toBe(200);
   });
 
+  it('takes paths only from its own dialogs (each for what it was asked), never typed by the page', async () => {
+    const call = calls.ipc['cotscope:call'];
+    const fromApp = { senderFrame: { url: 'app://app/index.html' } };
+    expect(await call(fromApp, 'getShell', {})).toEqual({ ok: true, value: { kind: 'desktop', folders: [], maxUploadBytes: null } });
+    const runFile = path.join(REPO, 'test', 'fixtures', 'runs', 'eval_results_for_validation_L1.jsonl');
+    const rc = path.join(userData, '.bashrc');
+    fs.writeFileSync(rc, 'export PATH="$HOME/bin:$PATH"\n');
+    const refused = async (method: string, input: unknown) => {
+      const r = await call(fromApp, method, input);
+      expect(r, `${method} ${JSON.stringify(input)}`).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('was not chosen in a dialog of cotscope') } });
+    };
+    // Typed by the page: every method that takes a path refuses, the exploit's target included.
+    await refused('startImport', { kind: 'run', paths: [runFile], name: 'typed', method: 'rl' });
+    await refused('importPack', { path: runFile });
+    await refused('remapDataRoot', { datasetId: 1, root: path.dirname(runFile) });
+    await refused('openWorkspace', { path: path.join(userData, 'typed.db'), create: true });
+    await refused('openWorkspace', { path: runFile });
+    await refused('startExport', { format: 'csv', out: rc });
+    await refused('startExport', { format: 'csv', out: rc, replace: true });
+    expect(fs.readFileSync(rc, 'utf8')).toBe('export PATH="$HOME/bin:$PATH"\n');
+
+    // Chosen in the open dialog for an import: that file imports; the dialog was one for files of that kind.
+    calls.openAnswers.push({ canceled: false, filePaths: [runFile] });
+    expect(await call(fromApp, 'choosePaths', { purpose: 'import', multiple: true })).toEqual({ ok: true, value: { paths: [runFile], native: true } });
+    expect(calls.dialogs.at(-1)).toMatchObject({ kind: 'open', options: { properties: ['openFile', 'multiSelections'] } });
+    const job = await call(fromApp, 'startImport', { kind: 'run', paths: [runFile], name: 'chosen', method: 'sft' });
+    expect(job).toMatchObject({ ok: true, value: { state: 'running' } });
+    for (;;) {
+      const j = await call(fromApp, 'getImport', { id: job.value.id });
+      if (j.value.state !== 'running') {
+        expect(j.value.state).toBe('done');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // …but a file chosen to be read is not one to open as a workspace (read and written), nor a data root.
+    await refused('openWorkspace', { path: runFile });
+    await refused('remapDataRoot', { datasetId: 1, root: runFile });
+    // A cancelled dialog grants nothing.
+    expect(await call(fromApp, 'choosePaths', { purpose: 'data-root' })).toEqual({ ok: true, value: { paths: null, native: true } });
+
+    // The save dialog (which asks before replacing) grants one export, allowed to replace the file it confirmed.
+    calls.saveAnswers.push({ canceled: false, filePath: rc });
+    expect(await call(fromApp, 'chooseSavePath', { suggested: 'x.csv' })).toEqual({ ok: true, value: { path: rc, native: true } });
+    expect(calls.dialogs.at(-1)!.options.properties).toContain('showOverwriteConfirmation');
+    const exp = await call(fromApp, 'startExport', { format: 'csv', out: rc });
+    expect(exp).toMatchObject({ ok: true, value: { out: rc } });
+    for (;;) {
+      const j = await call(fromApp, 'getExport', { id: exp.value.id });
+      if (j.value.state !== 'running') {
+        expect(j.value).toMatchObject({ state: 'done', download: null });
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(fs.readFileSync(rc, 'utf8')).toMatch(/^run,/);
+    await refused('startExport', { format: 'csv', out: rc });
+  });
+
   it('switches workspaces over IPC and keeps the recent list in userData', async () => {
     const call = calls.ipc['cotscope:call'];
     const fromApp = { senderFrame: { url: 'app://app/index.html' } };
     const other = path.join(userData, 'other.db');
     const demo = path.join(userData, 'demo.db');
+    calls.saveAnswers.push({ canceled: false, filePath: other });
+    expect(await call(fromApp, 'chooseSavePath', { purpose: 'workspace' })).toMatchObject({ ok: true, value: { path: other } });
     expect(await call(fromApp, 'openWorkspace', { path: other, create: true })).toMatchObject({ ok: true, value: { workspace: other } });
     expect(await call(fromApp, 'listResponses', {})).toMatchObject({ ok: true, value: { total: 0 } });
+    // demo.db is a recent workspace: it opens without a dialog.
     expect(await call(fromApp, 'openWorkspace', { path: demo })).toMatchObject({ ok: true, value: { workspace: demo } });
     const list = await call(fromApp, 'listWorkspaces', {});
     expect(list.value.recent.map((e: { path: string }) => e.path)).toEqual([demo, other]);

@@ -283,8 +283,8 @@ describe('cotscope serve: the page', () => {
 
 describe('cotscope serve: exposure', () => {
   it('refuses a non-loopback host without an explicit token', async () => {
-    await expect(startServer({ dbFile, host: '0.0.0.0' })).rejects.toThrow(/refusing to serve on 0\.0\.0\.0 without --token/);
-    expect(() => checkExposure('192.168.1.5', undefined)).toThrow(/without --token/);
+    await expect(startServer({ dbFile, host: '0.0.0.0' })).rejects.toThrow(/refusing to serve on 0\.0\.0\.0 without an access token/);
+    expect(() => checkExposure('192.168.1.5', undefined)).toThrow(/without an access token.*COTSCOPE_TOKEN.*--token-file/);
     expect(() => checkExposure('0.0.0.0', 'short')).toThrow(/at least 16 characters/);
     expect(() => checkExposure('0.0.0.0', 'a'.repeat(32))).not.toThrow();
     for (const h of ['127.0.0.1', 'localhost', '::1', '127.1.2.3']) expect(() => checkExposure(h, undefined), h).not.toThrow();
@@ -292,7 +292,7 @@ describe('cotscope serve: exposure', () => {
 });
 
 describe('cotscope serve (the command)', () => {
-  it('prints one line with the URL, serves /, and closes the workspace on SIGTERM', async () => {
+  it('prints the URL and the allowed folder, serves /, and closes the workspace on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, '--db', childDb, 'serve', '--port', '0'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -320,20 +320,85 @@ describe('cotscope serve (the command)', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stdout.trim().split('\n')).toHaveLength(1);
+    // The URL line, then which files the page may name: by default the workspace's folder on loopback.
+    expect(stdout.trim().split('\n')).toEqual([line, `the page may name files inside: ${fs.realpathSync(path.dirname(childDb))}; it can also upload files, and exports are downloads`]);
     expect(stderr).toBe('');
     // closed cleanly: SQLite removes the WAL file when the last connection closes
     expect(fs.existsSync(`${childDb}-wal`)).toBe(false);
   });
 
-  it('refuses --host 0.0.0.0 without --token, saying why', async () => {
+  it('refuses --host 0.0.0.0 without a token, saying why', async () => {
     const child = spawn(process.execPath, [BIN, '--db', dbFile, 'serve', '--host', '0.0.0.0'], { cwd: REPO });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/refusing to serve on 0\.0\.0\.0 without --token/);
+    expect(stderr).toMatch(/refusing to serve on 0\.0\.0\.0 without an access token/);
   });
+
+  it('takes the token from COTSCOPE_TOKEN or a private file, never from the command line, and never prints it', async () => {
+    const secret = 'tok-' + 'e'.repeat(40);
+    const serve = (args: string[], env: Record<string, string> = {}) => {
+      const child = spawn(process.execPath, [BIN, '--db', childDb, 'serve', '--port', '0', ...args], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, COTSCOPE_TOKEN: '', ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const started = new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', () => stdout.split('\n').length > 2 && resolve(stdout));
+        void exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+      });
+      started.catch(() => {}); // a refused start is asserted through `exited`
+      return { child, exited, started, out: () => stdout + stderr };
+    };
+    const works = async (port: string, token: string) =>
+      (
+        await fetch(`http://127.0.0.1:${port}/api/getSession`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Cotscope-Token': token },
+          body: '{}',
+        })
+      ).status;
+
+    // On the command line: refused at once, saying where a token goes instead, without echoing it.
+    const onCli = serve(['--token', secret]);
+    expect(await onCli.exited).toBe(1);
+    expect(onCli.out()).toMatch(/--token is not taken on the command line .*`ps`.*COTSCOPE_TOKEN.*--token-file FILE/);
+    expect(onCli.out()).not.toContain(secret);
+
+    // From the environment.
+    const fromEnv = serve([], { COTSCOPE_TOKEN: secret });
+    const envOut = await fromEnv.started;
+    const envPort = /127\.0\.0\.1:(\d+)/.exec(envOut)![1];
+    expect(envOut.split('\n')[0]).toMatch(/at http:\/\/127\.0\.0\.1:\d+\/\?token=… \(the token from COTSCOPE_TOKEN\)$/);
+    expect(await works(envPort, secret)).toBe(200);
+    expect(await works(envPort, 'wrong')).toBe(401);
+    expect(fs.readFileSync(`/proc/${fromEnv.child.pid}/cmdline`, 'utf8')).not.toContain(secret);
+    fromEnv.child.kill('SIGTERM');
+    expect(await fromEnv.exited).toBe(0);
+    expect(fromEnv.out()).not.toContain(secret);
+
+    // From a file: only one readable by its owner alone.
+    const file = path.join(dir, 'token');
+    fs.writeFileSync(file, `${secret}\n`, { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
+    const open = serve(['--token-file', file]);
+    expect(await open.exited).toBe(1);
+    expect(open.out()).toMatch(/--token-file .*token: other users can read it \(mode 644\); run `chmod 600 /);
+    fs.chmodSync(file, 0o600);
+    const fromFile = serve(['--token-file', file]);
+    const fileOut = await fromFile.started;
+    expect(fileOut.split('\n')[0]).toMatch(/\?token=… \(the token from .*token\)$/);
+    expect(await works(/127\.0\.0\.1:(\d+)/.exec(fileOut)![1], secret)).toBe(200);
+    fromFile.child.kill('SIGTERM');
+    expect(await fromFile.exited).toBe(0);
+    expect(fromFile.out()).not.toContain(secret);
+  }, 60_000);
 
   it('refuses a workspace that does not exist', async () => {
     const child = spawn(process.execPath, [BIN, '--db', path.join(dir, 'nope.db'), 'serve'], { cwd: REPO });

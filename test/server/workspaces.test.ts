@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../electron/core/demo.ts';
 import { openStore } from '../../electron/core/store.ts';
 import { startServer, type RunningServer } from '../../electron/server/server.ts';
+import { apiClient } from './api-client.ts';
 import { DEFAULT_LABELS } from '../../shared/labels.ts';
 
 let dir: string;
@@ -38,19 +39,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function api(method: string, body: unknown = {}): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${server.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Cotscope-Token': server.token },
-    body: JSON.stringify(body),
-  });
-  return { status: r.status, body: await r.json() };
-}
-const value = async (method: string, body: unknown = {}) => {
-  const r = await api(method, body);
-  expect(r.body, `${method}: ${JSON.stringify(r.body)}`).toMatchObject({ ok: true });
-  return r.body.value;
-};
+const { api, value } = apiClient(() => server);
 const media = (id: number) => fetch(`${server.origin}/media/${id}?token=${server.token}`);
 
 describe('switching workspaces in browser mode', () => {

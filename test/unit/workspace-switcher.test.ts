@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../shared/api.ts';
 import { CotscopeError } from '../../electron/core/errors.ts';
+import { allowFolders } from '../../electron/core/path-access.ts';
 import { recentInMemory } from '../../electron/core/recent-workspaces.ts';
 import type { ServiceHost } from '../../electron/core/service-host.ts';
 import { createWorkspaceSwitcher } from '../../electron/core/workspace-switcher.ts';
@@ -53,7 +54,7 @@ describe('workspace switcher', () => {
     const a = fakeHost(path.join(dir, 'a.db'));
     const b = fakeHost(path.join(dir, 'b.db'));
     fs.writeFileSync(b.workspace, '');
-    const switcher = createWorkspaceSwitcher(a, { start: async () => b, recent: recentInMemory() });
+    const switcher = createWorkspaceSwitcher(a, { start: async () => b, recent: recentInMemory(), access: allowFolders([dir]) });
     const slow = switcher.call('slow', {});
     const switched = switcher.call('openWorkspace', { path: b.workspace });
     await new Promise((r) => setTimeout(r, 20));
@@ -70,12 +71,12 @@ describe('workspace switcher', () => {
     expect(await switcher.call('listRuns', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 
-  it('keeps the open workspace when the candidate cannot be opened, and resolves relative paths against cwd', async () => {
+  it('keeps the open workspace when the candidate cannot be opened, and resolves relative paths against the allowed folder', async () => {
     const a = fakeHost(path.join(dir, 'a.db'));
     fs.writeFileSync(path.join(dir, 'bad.db'), 'text');
     const started: string[] = [];
     const switcher = createWorkspaceSwitcher(a, {
-      cwd: dir,
+      access: allowFolders([dir]),
       start: async (file) => {
         started.push(file);
         throw new CotscopeError(`${file}: cannot open as a workspace: file is not a database`);

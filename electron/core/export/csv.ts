@@ -75,7 +75,6 @@ export function csvWriter(ctx: FormatContext): FormatWriter {
   let rows = 0;
   let header = true;
   return {
-    sidecar: true,
     async write(batch) {
       const records: Cell[][] = [];
       for (const w of batch) {

@@ -8,6 +8,9 @@ import type { Walked } from './records.ts';
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'parquet', 'hf', 'prm', 'pairs'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** Formats whose meta record also goes into a `<out>.meta.json` sidecar (they have no place for it inside). */
+export const WITH_SIDECAR: ReadonlySet<ExportFormat> = new Set(['jsonl', 'csv', 'prm', 'pairs']);
+
 /** What every export records about itself, so it can be reproduced (sidecar, Parquet metadata or dataset card). */
 export interface ExportMeta {
   tool: 'cotscope';
@@ -39,6 +42,4 @@ export interface FormatWriter {
   finish(responses: number): Promise<number> | number;
   /** Stops after a failure or a cancel, releasing files (the driver deletes them). */
   abort(): void;
-  /** The meta record also goes into a `<out>.meta.json` sidecar (formats with no place for it inside). */
-  sidecar: boolean;
 }

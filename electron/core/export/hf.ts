@@ -70,7 +70,6 @@ export function hfWriter(ctx: FormatContext): FormatWriter {
   let tagged = 0;
 
   return {
-    sidecar: false,
     write(batch: Walked[]) {
       for (const w of batch) {
         const r = w.record;

@@ -7,7 +7,6 @@ export function jsonlWriter(ctx: FormatContext): FormatWriter {
   const sink = new TextSink(ctx.tmp);
   let lines = 0;
   return {
-    sidecar: true,
     async write(batch) {
       let text = '';
       for (const w of batch) text += JSON.stringify(w.record) + '\n';

@@ -97,7 +97,6 @@ export function pairsWriter(ctx: FormatContext): FormatWriter {
     if (text) await sink.write(text);
   };
   return {
-    sidecar: true,
     async write(batch) {
       for (const w of batch) {
         if (question.length > 0 && question[0].sampleKey !== w.sampleKey) await flush();

@@ -177,7 +177,6 @@ export class ParquetRowsFile {
 export function parquetWriter(ctx: FormatContext): FormatWriter {
   const file = new ParquetRowsFile(ctx.tmp, RESPONSE_FIELDS, ctx.meta);
   return {
-    sidecar: false,
     write(batch) {
       for (const w of batch) file.add(parquetRow(w));
     },

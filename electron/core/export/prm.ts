@@ -105,7 +105,6 @@ export function prmWriter(ctx: FormatContext): FormatWriter {
   const sink = new TextSink(ctx.tmp);
   let lines = 0;
   return {
-    sidecar: true,
     async write(batch) {
       let text = '';
       for (const w of batch) text += JSON.stringify(prmRecord(w.record)) + '\n';

@@ -1,6 +1,7 @@
 // Runs one export: checks the destination, walks the filter's responses in one read transaction (a consistent
 // snapshot even while the app goes on saving tags), feeds the format's writer, and renames the result into place
 // only when it is complete. A failure or a cancel removes everything it wrote.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ResponseFilter } from '../../../shared/api.ts';
 import { CurrentAnnotator } from '../annotator.ts';
@@ -9,7 +10,7 @@ import { Settings } from '../settings.ts';
 import type { Db } from '../store.ts';
 import { VERSION } from '../version.ts';
 import { csvWriter } from './csv.ts';
-import type { ExportFormat, ExportMeta, FormatContext, FormatWriter } from './format.ts';
+import { WITH_SIDECAR, type ExportFormat, type ExportMeta, type FormatContext, type FormatWriter } from './format.ts';
 import { hfWriter } from './hf.ts';
 import { jsonlWriter } from './jsonl.ts';
 import { commit, discard, stage, writeFileAtomic } from './output.ts';
@@ -37,6 +38,8 @@ export interface ExportOptions {
   format: ExportFormat;
   /** A file, or for `hf` a folder (new, or empty). */
   out: string;
+  /** An existing file of that name (and its sidecar) may be replaced (the user said so: a save dialog, `--force`). */
+  replace?: boolean;
   filter?: ResponseFilter;
   /** The current annotator (whose verdict and review status the filter means), by id and name. */
   me?: { id: number | null; name: string | null };
@@ -66,7 +69,8 @@ export function sidecarPath(out: string): string {
 
 export async function runExport(db: Db, opts: ExportOptions): Promise<ExportResult> {
   const filter = opts.filter ?? {};
-  const staged = stage(opts.out, opts.format === 'hf');
+  const sidecar = WITH_SIDECAR.has(opts.format) ? sidecarPath(path.resolve(opts.out)) : null;
+  const staged = stage(opts.out, { folder: opts.format === 'hf', replace: opts.replace ?? false, sidecar: sidecar !== null });
   const meta: ExportMeta = {
     tool: 'cotscope',
     cotscope_version: VERSION,
@@ -93,12 +97,16 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportResu
     }
     if (opts.signal?.aborted) throw new CotscopeError('cancelled', 'cancelled');
     const rows = await writer.finish(done);
-    let sidecar: string | null = null;
-    if (writer.sidecar) {
-      sidecar = sidecarPath(staged.out);
-      writeFileAtomic(sidecar, JSON.stringify({ ...meta, file: path.basename(staged.out), responses: done, rows }, null, 2) + '\n');
+    if (sidecar) {
+      const text = JSON.stringify({ ...meta, file: path.basename(staged.out), responses: done, rows }, null, 2) + '\n';
+      writeFileAtomic(sidecar, text, staged.replace);
     }
-    commit(staged);
+    try {
+      commit(staged);
+    } catch (err) {
+      if (sidecar) fs.rmSync(sidecar, { force: true });
+      throw err;
+    }
     return { format: opts.format, out: staged.out, responses: done, rows, meta: sidecar };
   } catch (err) {
     writer?.abort();

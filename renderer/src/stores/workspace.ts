@@ -154,7 +154,7 @@ export const useWorkspace = createStore<WorkspaceState>('workspace', (set, get) 
   },
   async remapDataRoot(datasetId, root) {
     try {
-      const ds = await call('remapDataRoot', { datasetId, root }, { quiet: ['invalid_input', 'not_found'] });
+      const ds = await call('remapDataRoot', { datasetId, root }, { quiet: ['invalid_input', 'not_found', 'forbidden'] });
       set({ datasets: get().datasets.map((d) => (d.id === datasetId ? ds : d)) });
       const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
       notify('success', `${ds.name}: data root set; ${n(ds.missingVideos, 'video')} and ${n(ds.missingImages, 'image')} missing`);

@@ -1,10 +1,12 @@
-// Export the library's current filter: choose a format and where to write it (a path on the machine that runs
-// cotscope, as in the import dialog), watch the progress, cancel if needed. A cancelled export leaves no file.
+// Export the library's current filter: choose a format, watch the progress, cancel if needed. A cancelled export
+// leaves no file. Where it goes depends on the shell: the desktop app writes where the system's save dialog says (the
+// choice is good for one export); a browser downloads it from the server when it is done.
 import { useMemo, useState } from 'react';
 import type { ExportFormatName } from '../../../../shared/api.ts';
-import { call, shown } from '../../api.ts';
+import { downloadUrl } from '../../api.ts';
 import { useFilters } from '../../stores/filters.ts';
 import { useList } from '../../stores/list.ts';
+import { useShell } from '../../stores/shell.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { Modal } from '../../ui/Modal.tsx';
 import { describeFilter } from './describe-filter.ts';
@@ -44,8 +46,30 @@ function Progress() {
       {job.message && (
         <div className={job.state === 'failed' ? 'error-text small' : 'small'} data-testid="export-message">
           {job.message}
-          {job.meta && <div className="muted">Filter and cotscope version: <span className="mono">{job.meta}</span></div>}
+          {job.meta && !job.download && (
+            <div className="muted">
+              Filter and cotscope version: <span className="mono">{job.meta}</span>
+            </div>
+          )}
         </div>
+      )}
+      {job.download && (
+        <>
+          <div className="export-downloads">
+            <a className="btn btn-primary" href={downloadUrl(job.download.url)} download={job.download.name} data-testid="export-download">
+              Download {job.download.name}
+            </a>
+            {job.download.meta && (
+              <span className="small">
+                Filter and cotscope version:{' '}
+                <a className="link mono" href={downloadUrl(job.download.meta.url)} download={job.download.meta.name} data-testid="export-download-meta">
+                  {job.download.meta.name}
+                </a>
+              </span>
+            )}
+          </div>
+          <div className="muted small">Your browser saves it where it saves downloads. The links work for an hour, while the server runs.</div>
+        </>
       )}
     </div>
   );
@@ -55,40 +79,45 @@ export function ExportDialog() {
   const filter = useFilters((s) => s.filter);
   const total = useList((s) => s.total);
   const workspace = useWorkspace((s) => s.session?.workspace);
+  const shell = useShell((s) => s.info);
   const job = useExports((s) => s.job);
   const starting = useExports((s) => s.starting);
   const running = job?.state === 'running';
   const [format, setFormat] = useState<ExportFormatName>('jsonl');
-  const [out, setOut] = useState(() => suggestedPath(workspace, 'jsonl'));
-  const [touched, setTouched] = useState(false);
+  /** Desktop: where the save dialog said to write this export; spent by one export. */
+  const [out, setOut] = useState<string | null>(null);
   const [license, setLicense] = useState('other');
   const summary = useMemo(() => describeFilter(filter), [filter]);
+  const browser = shell?.kind === 'browser';
 
   const choose = (f: ExportFormatName) => {
     setFormat(f);
-    if (!touched) setOut(suggestedPath(workspace, f));
+    // A file chosen for one format is the wrong name (or, for a dataset folder, the wrong kind) for another.
+    if (f !== format) setOut(null);
   };
-  // The desktop app has the system's save dialog; in a browser the path (on the serving machine) is typed.
-  const desktop = typeof window !== 'undefined' && !!window.cotscope;
   const choosePath = async () => {
-    try {
-      const r = await call('chooseSavePath', { suggested: out, folder: format === 'hf' });
-      if (r.path) {
-        setOut(r.path);
-        setTouched(true);
-      }
-    } catch (e) {
-      shown(e);
-    }
+    const path = await useShell.getState().chooseSavePath('export', out ?? suggestedPath(workspace, format), format === 'hf');
+    if (path) setOut(path);
   };
+  const ready = !!shell && !starting && !running && total !== 0 && (browser || out !== null);
   const start = () => {
-    if (running || !out.trim()) return;
-    void useExports.getState().start({ format, out: out.trim(), filter, ...(format === 'hf' ? { license: license.trim() || 'other' } : {}) });
+    if (!ready) return;
+    const card = format === 'hf' ? { license: license.trim() || 'other' } : {};
+    // Browser mode names no destination: the server writes the export where it keeps downloads.
+    void useExports.getState().start({ format, filter, ...(browser ? {} : { out: out! }), ...card });
+    // The save dialog's choice is good for this one export.
+    setOut(null);
   };
 
   return (
     <Modal title="Export" onClose={() => useExports.getState().hide()} testId="export-dialog" wide>
-      <div className="export-form">
+      <form
+        className="export-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          start();
+        }}
+      >
         <div className="export-filter" data-testid="export-filter">
           <span className="field-label">Exports the library's current list</span>
           <div>
@@ -108,25 +137,31 @@ export function ExportDialog() {
             </label>
           ))}
         </div>
-        <div className="field-row">
-          <label className="field grow">
-            <span className="field-label">{format === 'hf' ? 'Folder to create' : 'File'} on the cotscope machine</span>
-            <input
-              className="input mono"
-              value={out}
-              onChange={(e) => {
-                setOut(e.target.value);
-                setTouched(true);
-              }}
-              data-testid="export-out"
-            />
-          </label>
-          {desktop && (
-            <button className="btn export-choose" onClick={() => void choosePath()} data-testid="export-choose">
-              Choose…
-            </button>
-          )}
-        </div>
+        {shell && !browser && (
+          <div className="field">
+            <label className="field-label" htmlFor="export-out">
+              {format === 'hf' ? 'Folder to create' : 'File to write'}
+            </label>
+            <div className="chosen-path">
+              <input
+                id="export-out"
+                className="input mono"
+                readOnly
+                value={out ?? ''}
+                placeholder={format === 'hf' ? 'choose where to create the dataset folder' : 'choose where to save the file'}
+                data-testid="export-out"
+              />
+              <button type="button" className="btn" disabled={running} onClick={() => void choosePath()} data-testid="export-choose">
+                Choose…
+              </button>
+            </div>
+          </div>
+        )}
+        {browser && (
+          <div className="muted small" data-testid="export-browser-note">
+            Your browser downloads the export when it is ready{format === 'hf' ? ': the dataset folder as a .zip' : ''}.
+          </div>
+        )}
         {format === 'hf' && (
           <label className="field">
             <span className="field-label">Licence on the dataset card</span>
@@ -135,20 +170,20 @@ export function ExportDialog() {
         )}
         <div className="dialog-actions">
           {running ? (
-            <button className="btn btn-danger" onClick={() => void useExports.getState().cancel()} data-testid="export-cancel">
+            <button type="button" className="btn btn-danger" onClick={() => void useExports.getState().cancel()} data-testid="export-cancel">
               Cancel export
             </button>
           ) : (
-            <button className="btn btn-primary" disabled={starting || !out.trim() || total === 0} onClick={start} data-testid="export-start">
+            <button type="submit" className="btn btn-primary" disabled={!ready} data-testid="export-start">
               {starting ? 'Starting…' : 'Export'}
             </button>
           )}
-          <button className="btn" onClick={() => useExports.getState().hide()}>
+          <button type="button" className="btn" onClick={() => useExports.getState().hide()}>
             Close
           </button>
         </div>
         <Progress />
-      </div>
+      </form>
     </Modal>
   );
 }

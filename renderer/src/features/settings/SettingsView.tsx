@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DatasetSummary, FrameMapping, RunSummary } from '../../../../shared/api.ts';
 import { usePlayer } from '../../stores/player.ts';
+import { folderList, insideFolders, useShell } from '../../stores/shell.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { TaxonomyEditor } from './TaxonomyEditor.tsx';
@@ -34,10 +35,8 @@ function AnnotatorSection() {
 
 function DatasetRow({ ds }: { ds: DatasetSummary }) {
   const [mapping, setMapping] = useState<FrameMapping>(ds.frameMapping);
-  const [root, setRoot] = useState(ds.root ?? '');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setMapping(ds.frameMapping), [ds.frameMapping]);
-  useEffect(() => setRoot(ds.root ?? ''), [ds.root]);
   const mappingDirty = mapping.fps !== ds.frameMapping.fps || mapping.start !== ds.frameMapping.start;
   return (
     <>
@@ -94,18 +93,7 @@ function DatasetRow({ ds }: { ds: DatasetSummary }) {
           <div className="muted small mono">clip t = (frame − start) / {mapping.fps}</div>
         </td>
         <td>
-          <div className="inline-form nowrap-form">
-            <input className="input mono root-input" value={root} placeholder="/data/SEED-Bench-R1" onChange={(e) => setRoot(e.target.value)} aria-label="Data root" data-testid="dataroot-input" />
-            <button
-              className="btn btn-small"
-              disabled={!root.trim() || root.trim() === ds.root}
-              onClick={async () => setError(await useWorkspace.getState().remapDataRoot(ds.id, root.trim()))}
-              data-testid="dataroot-save"
-            >
-              Remap
-            </button>
-          </div>
-          <div className="muted small">Path on the machine running cotscope; every video and image is re-checked.</div>
+          <DataRootCell ds={ds} onError={setError} />
         </td>
       </tr>
       {error && (
@@ -114,6 +102,79 @@ function DatasetRow({ ds }: { ds: DatasetSummary }) {
             {error}
           </td>
         </tr>
+      )}
+    </>
+  );
+}
+
+/**
+ * Where a dataset's videos and images are: a folder on the machine running cotscope, picked in the desktop app's
+ * dialog (and applied at once), typed inside the allowed folders in a browser. Every video and image is re-checked.
+ */
+function DataRootCell({ ds, onError }: { ds: DatasetSummary; onError: (message: string | null) => void }) {
+  const shell = useShell((s) => s.info);
+  const [root, setRoot] = useState(ds.root ?? '');
+  useEffect(() => setRoot(ds.root ?? ''), [ds.root]);
+  const remap = async (to: string) => onError(await useWorkspace.getState().remapDataRoot(ds.id, to));
+  if (!shell) return null;
+  if (shell.kind === 'desktop') {
+    const choose = async () => {
+      const paths = await useShell.getState().choosePaths('data-root');
+      if (paths?.[0]) await remap(paths[0]);
+    };
+    return (
+      <>
+        <div className="inline-form nowrap-form">
+          <input className="input mono root-input" readOnly value={ds.root ?? ''} placeholder="no data root" aria-label="Data root" data-testid="dataroot-input" />
+          <button className="btn btn-small" onClick={() => void choose()} data-testid="dataroot-choose">
+            Choose folder…
+          </button>
+        </div>
+        <div className="muted small">The folder holding videos/ and images/; every video and image is re-checked.</div>
+      </>
+    );
+  }
+  const folders = shell.folders;
+  if (folders.length === 0) {
+    return (
+      <>
+        <input className="input mono root-input" disabled value={ds.root ?? ''} placeholder="no data root" aria-label="Data root" data-testid="dataroot-input" />
+        <div className="muted small" data-testid="dataroot-folders" data-folders="0">
+          A data root is a folder on the server, and this server allows none (its owner can start it with <span className="mono">--allow-dir DIR</span>).
+        </div>
+      </>
+    );
+  }
+  const typed = root.trim();
+  return (
+    <>
+      <form
+        className="inline-form nowrap-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (typed && typed !== ds.root) void remap(typed);
+        }}
+      >
+        <input
+          className="input mono root-input"
+          value={root}
+          spellCheck={false}
+          placeholder={`${folders[0]}/SEED-Bench-R1`}
+          onChange={(e) => setRoot(e.target.value)}
+          aria-label="Data root"
+          data-testid="dataroot-input"
+        />
+        <button type="submit" className="btn btn-small" disabled={!typed || typed === ds.root} data-testid="dataroot-save">
+          Remap
+        </button>
+      </form>
+      <div className="muted small" data-testid="dataroot-folders" data-folders={folders.length}>
+        A folder inside <span className="mono">{folderList(folders)}</span> on the server; every video and image is re-checked.
+      </div>
+      {typed && typed !== ds.root && !insideFolders(typed, folders) && (
+        <div className="warn-text small" data-testid="dataroot-outside">
+          Outside the allowed folders: the server will refuse it.
+        </div>
       )}
     </>
   );
@@ -281,7 +342,7 @@ export function SettingsView({ section }: { section: string | null }) {
         </section>
         <section id="settings-import" className="settings-section">
           <h2>Import</h2>
-          <p className="muted small">Benchmark annotation files and model output files, read by the machine running cotscope.</p>
+          <p className="muted small">Benchmark annotation files and model output files (in a browser, uploaded from this computer).</p>
           <button className="btn btn-primary" onClick={() => useUi.getState().setImportDialog(true)} data-testid="settings-open-import">
             Import files…
           </button>

@@ -1,7 +1,12 @@
-// "Import teammate's pack…": a pack file by its path on the machine running cotscope (as the other imports), merged
-// at once, and the merge report shown: what was added, updated, deleted; responses this workspace lacks; bad lines.
+// "Import teammate's pack…": a pack file merged at once, and the merge report shown: what was added, updated, deleted;
+// responses this workspace lacks; bad lines. The desktop app reads the pack where it is, chosen in the system's
+// dialog; a browser uploads it (or names one inside a folder the server allows).
 import { useState } from 'react';
 import type { MergeCounts } from '../../../../shared/api.ts';
+import { insideFolders, useShell } from '../../stores/shell.ts';
+import { formatBytes } from '../../stores/uploads.ts';
+import { AllowedFolders, OutsideFolders } from '../../ui/AllowedFolders.tsx';
+import { FilePicker, UploadBar, useFileDrop } from '../../ui/FilePicker.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { useTeam } from './team-store.ts';
 
@@ -20,13 +25,33 @@ function Counts({ c }: { c: MergeCounts }) {
 }
 
 export function PackImportDialog() {
+  const shell = useShell((s) => s.info);
   const report = useTeam((s) => s.packReport);
   const error = useTeam((s) => s.packError);
   const importing = useTeam((s) => s.importing);
+  const upload = useTeam((s) => s.packUpload);
+  const browser = shell?.kind === 'browser';
+  const folders = shell?.folders ?? [];
+  /** Desktop: the pack the open dialog returned; browser: a path typed inside an allowed folder. */
   const [path, setPath] = useState('');
+  /** Browser: a pack file picked or dropped, uploaded when merging. */
+  const [file, setFile] = useState<File | null>(null);
+  const typed = browser && folders.length > 0 ? path.trim() : '';
+  const pick = (files: File[]) => {
+    setFile(files[0]);
+    setPath('');
+  };
+  const drop = useFileDrop(pick, browser && !importing);
   const close = () => useTeam.getState().setPackDialog(false);
+  const choose = async () => {
+    const paths = await useShell.getState().choosePaths('pack');
+    if (paths?.[0]) setPath(paths[0]);
+  };
+  const ready = !importing && (browser ? file !== null || typed !== '' : path !== '');
   const start = () => {
-    if (path.trim() && !importing) void useTeam.getState().importPack(path.trim());
+    if (!ready) return;
+    if (browser && file) void useTeam.getState().importPackFile(file);
+    else void useTeam.getState().importPack(browser ? typed : path);
   };
   return (
     <Modal title="Import a teammate’s pack" onClose={close} testId="pack-dialog" wide>
@@ -36,27 +61,81 @@ export function PackImportDialog() {
         annotator’s, and importing the same pack twice changes nothing.
       </p>
       <form
-        className="inline-form"
+        className="pack-form"
         onSubmit={(e) => {
           e.preventDefault();
           start();
         }}
+        {...drop.handlers}
       >
-        <label className="field">
-          <span className="field-label">Pack file (path on the machine running cotscope)</span>
-          <input
-            className="input mono"
-            autoFocus
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            placeholder="/home/me/packs/bob.pack"
-            data-testid="pack-path"
-          />
-        </label>
+        {!shell ? null : browser ? (
+          <>
+            <div className="field">
+              <span className="field-label">Pack file</span>
+              <div className={`drop-zone${drop.over ? ' is-over' : ''}`}>
+                <FilePicker label="Choose pack file…" onFiles={pick} disabled={importing} testId="pack-upload">
+                  <span className="muted small">or drop it here: it is uploaded to the server and merged.</span>
+                </FilePicker>
+                {file && (
+                  <div className="chosen-file" data-testid="pack-file">
+                    <span className="mono chosen-name" title={file.name}>
+                      {file.name}
+                    </span>
+                    <span className="muted small nowrap">{formatBytes(file.size)}</span>
+                    {upload && upload.name === file.name && <UploadBar upload={upload} testId="pack-upload-progress" />}
+                    <button type="button" className="btn-icon" aria-label={`Remove ${file.name}`} disabled={importing} onClick={() => setFile(null)}>
+                      ×
+                    </button>
+                  </div>
+                )}
+              </div>
+            </div>
+            {folders.length > 0 ? (
+              <div className="field">
+                <label className="field-label" htmlFor="pack-path">
+                  Or a pack already on the server
+                </label>
+                <input
+                  id="pack-path"
+                  className="input mono"
+                  value={path}
+                  spellCheck={false}
+                  onChange={(e) => {
+                    setPath(e.target.value);
+                    if (e.target.value.trim()) setFile(null);
+                  }}
+                  placeholder={`${folders[0]}/bob.pack`}
+                  data-testid="pack-path"
+                />
+                <AllowedFolders folders={folders} what="a pack" testId="pack-folders" />
+                {typed && !insideFolders(typed, folders) && <OutsideFolders path={typed} testId="pack-path-outside" />}
+              </div>
+            ) : (
+              <AllowedFolders folders={folders} what="pack" testId="pack-folders" />
+            )}
+          </>
+        ) : (
+          <div className="field">
+            <label className="field-label" htmlFor="pack-path">
+              Pack file
+            </label>
+            <div className="chosen-path">
+              <input id="pack-path" className="input mono" readOnly value={path} placeholder="choose the pack your teammate sent" data-testid="pack-path" />
+              <button type="button" className="btn" autoFocus disabled={importing} onClick={() => void choose()} data-testid="pack-choose">
+                Choose…
+              </button>
+            </div>
+          </div>
+        )}
         <div className="dialog-actions">
-          <button type="submit" className="btn btn-primary" disabled={!path.trim() || importing} data-testid="pack-import">
-            {importing ? 'Merging…' : 'Merge pack'}
+          <button type="submit" className="btn btn-primary" disabled={!ready} data-testid="pack-import">
+            {importing ? (upload?.state === 'sending' ? 'Uploading…' : 'Merging…') : 'Merge pack'}
           </button>
+          {importing && upload?.state === 'sending' && (
+            <button type="button" className="btn btn-danger" onClick={() => useTeam.getState().cancelPackUpload()} data-testid="pack-cancel-upload">
+              Cancel upload
+            </button>
+          )}
           <button type="button" className="btn" onClick={close}>
             Close
           </button>

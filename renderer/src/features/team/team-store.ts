@@ -14,6 +14,7 @@ import { call, shown } from '../../api.ts';
 import { createStore } from '../../stores/create-store.ts';
 import { notify } from '../../stores/notifications.ts';
 import { useRoute } from '../../stores/route.ts';
+import { uploadFiles, type UploadProgress } from '../../stores/uploads.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 
 export type CaseState = 'all' | 'open' | 'resolved';
@@ -36,6 +37,8 @@ interface TeamState {
   packReport: PackReport | null;
   packError: string | null;
   importing: boolean;
+  /** Browser mode: the pack file being (or last) uploaded. */
+  packUpload: UploadProgress | null;
 
   setState(state: CaseState): void;
   setRaters(raters: string[]): void;
@@ -47,10 +50,16 @@ interface TeamState {
   pickVerdict(supports: Supports): Promise<void>;
   setEditing(uuid: string | null): void;
   setPackDialog(open: boolean): void;
+  /** Merges the pack at `path` (desktop: chosen in the dialog; browser: inside an allowed folder, or an upload). */
   importPack(path: string): Promise<void>;
+  /** Browser mode: uploads a pack file, then merges it. */
+  importPackFile(file: File): Promise<void>;
+  /** Stops the pack's upload. */
+  cancelPackUpload(): void;
 }
 
 export const useTeam = createStore<TeamState>('team', (set, get) => {
+  let packAbort: AbortController | null = null;
   const ratersInput = () => (get().raters.length ? { annotators: get().raters } : {});
 
   const refreshCase = (kase: AdjudicationCase) => {
@@ -80,6 +89,7 @@ export const useTeam = createStore<TeamState>('team', (set, get) => {
     packReport: null,
     packError: null,
     importing: false,
+    packUpload: null,
 
     setState(state) {
       set({ state });
@@ -159,7 +169,8 @@ export const useTeam = createStore<TeamState>('team', (set, get) => {
       set({ editing: uuid });
     },
     setPackDialog(open) {
-      set({ packDialog: open, ...(open ? { packReport: null, packError: null } : {}) });
+      if (!open) get().cancelPackUpload();
+      set({ packDialog: open, ...(open ? { packReport: null, packError: null, packUpload: null } : {}) });
     },
     async importPack(path) {
       set({ importing: true, packError: null, packReport: null });
@@ -175,6 +186,26 @@ export const useTeam = createStore<TeamState>('team', (set, get) => {
       } finally {
         set({ importing: false });
       }
+    },
+    async importPackFile(file) {
+      if (get().importing) return;
+      const controller = (packAbort = new AbortController());
+      set({ importing: true, packError: null, packReport: null });
+      let ref: string;
+      try {
+        // Shown in the dialog, as the merge's own errors are.
+        [ref] = await uploadFiles([file], ([packUpload]) => set({ packUpload }), { signal: controller.signal, quiet: true });
+      } catch (e) {
+        set({ importing: false, packError: (e as Error).message });
+        return;
+      } finally {
+        if (packAbort === controller) packAbort = null;
+      }
+      // The server removes the upload once it is merged.
+      await get().importPack(ref);
+    },
+    cancelPackUpload() {
+      packAbort?.abort();
     },
   };
 });

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { setOverlayHandler } from '../../hotkeys.ts';
+import { insideFolders, useShell } from '../../stores/shell.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { useWorkspaces } from '../../stores/workspaces.ts';
+import { AllowedFolders, OutsideFolders } from '../../ui/AllowedFolders.tsx';
 
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
@@ -12,10 +14,14 @@ function folder(p: string): string {
   return i > 0 ? p.slice(0, i) : p;
 }
 
-/** The workspace name in the header, as a menu: the recent workspaces, and a path to open or create (paths are on
- *  the machine that runs cotscope, as in the import dialog). Esc or a click elsewhere closes it. */
+/**
+ * The workspace name in the header, as a menu: the recent workspaces, and another to open or create — picked in the
+ * system's dialogs in the desktop app, typed (a path inside the folders the server allows) in a browser. Esc or a
+ * click elsewhere closes it.
+ */
 export function WorkspaceMenu() {
   const session = useWorkspace((s) => s.session);
+  const shell = useShell((s) => s.info);
   const recent = useWorkspaces((s) => s.recent);
   const switching = useWorkspaces((s) => s.switching);
   const [open, setOpen] = useState(false);
@@ -47,6 +53,11 @@ export function WorkspaceMenu() {
       setOpen(false);
       setPath('');
     }
+  };
+
+  const choose = async (create: boolean) => {
+    const done = create ? await useWorkspaces.getState().chooseAndCreate() : await useWorkspaces.getState().chooseAndOpen();
+    if (done) setOpen(false);
   };
 
   return (
@@ -85,30 +96,67 @@ export function WorkspaceMenu() {
               );
             })}
           </ul>
-          <label className="field">
-            <span className="field-label">Open or create by path (on the machine running cotscope)</span>
-            <input
-              className="input mono"
-              autoFocus
-              value={path}
-              placeholder="/data/audit.db"
-              spellCheck={false}
-              onChange={(e) => setPath(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') void go(path, false);
-              }}
-              data-testid="workspace-path"
-            />
-          </label>
-          <div className="workspace-actions">
-            <button className="btn btn-small btn-primary" disabled={!path.trim() || switching} onClick={() => void go(path, false)} data-testid="workspace-open">
-              Open
-            </button>
-            <button className="btn btn-small" disabled={!path.trim() || switching} onClick={() => void go(path, true)} data-testid="workspace-create">
-              Create new
-            </button>
-            {switching && <span className="spinner" aria-label="opening" />}
-          </div>
+          {shell?.kind === 'desktop' && (
+            <div className="workspace-actions">
+              <button
+                className="btn btn-small btn-primary"
+                autoFocus
+                disabled={switching}
+                onClick={() => void choose(false)}
+                data-testid="workspace-open"
+              >
+                Open…
+              </button>
+              <button
+                className="btn btn-small"
+                disabled={switching}
+                onClick={() => void choose(true)}
+                data-testid="workspace-create"
+              >
+                Create new…
+              </button>
+              {switching && <span className="spinner" aria-label="opening" />}
+            </div>
+          )}
+          {shell?.kind === 'browser' &&
+            (shell.folders.length === 0 ? (
+              <div className="muted small" data-testid="workspace-folders" data-folders="0">
+                This server allows no folder on its machine (its owner can start it with <span className="mono">--allow-dir DIR</span>): only
+                the recent workspaces above can be opened.
+              </div>
+            ) : (
+              <>
+                <div className="field">
+                  <label className="field-label" htmlFor="workspace-path">
+                    Open or create by path (on the server)
+                  </label>
+                  <input
+                    id="workspace-path"
+                    className="input mono"
+                    autoFocus
+                    value={path}
+                    placeholder={`${shell.folders[0]}/audit.db`}
+                    spellCheck={false}
+                    onChange={(e) => setPath(e.target.value)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') void go(path, false);
+                    }}
+                    data-testid="workspace-path"
+                  />
+                  <AllowedFolders folders={shell.folders} what="a workspace file" testId="workspace-folders" />
+                  {path.trim() && !insideFolders(path, shell.folders) && <OutsideFolders path={path.trim()} testId="workspace-path-outside" />}
+                </div>
+                <div className="workspace-actions">
+                  <button className="btn btn-small btn-primary" disabled={!path.trim() || switching} onClick={() => void go(path, false)} data-testid="workspace-open">
+                    Open
+                  </button>
+                  <button className="btn btn-small" disabled={!path.trim() || switching} onClick={() => void go(path, true)} data-testid="workspace-create">
+                    Create new
+                  </button>
+                  {switching && <span className="spinner" aria-label="opening" />}
+                </div>
+              </>
+            ))}
         </div>
       )}
     </div>
