@@ -1,6 +1,7 @@
 // Every export format written from a real workspace and read back with the tools its users read it with: JSON for
 // JSONL, a CSV parser, the Rust Parquet reader (parquet-wasm, through Arrow) and hyparquet for Parquet, a YAML parser
 // for the Hugging Face card.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -109,6 +110,49 @@ describe('csv', () => {
     expect(untagged.supports).toBe('yes');
     expect(untagged.verdicts).toBe('alice=yes/done');
     expect(fs.existsSync(`${r.out}.meta.json`)).toBe(true);
+  });
+
+  it("is read back field for field by Python's csv module (as pandas reads it): bare LF, CR, CRLF, quotes, commas, Unicode", async () => {
+    // Line breaks alone in a field (no comma or quote that would have it quoted anyway), and all of them together.
+    const notes = ['then\na bare LF', 'a CRLF\r\nhere', 'a lone CR\rhere', 'naïve — "quoted", then\na bare LF, a CRLF\r\nand a lone CR\rend 😀'];
+    const tags = await Promise.all(notes.map((note) => fx.service.createTag({ responseId: fx.bobs.id, label: 'hallucination', note })));
+    try {
+      const r = await exportTo('csv', 'python.csv');
+      const all = jsonl((await exportTo('jsonl', 'python.jsonl')).out);
+      // Every chain has `</think>\n<answer>`-style line breaks: the very fields a lenient parser forgives unquoted.
+      expect(all.some((l) => /[^\r]\n/.test(l.response))).toBe(true);
+      const py = spawnSync(
+        'python3',
+        ['-c', 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n  print(json.dumps(list(csv.DictReader(f))))', r.out],
+        { encoding: 'utf8', maxBuffer: 1 << 28 },
+      );
+      expect(py.status, py.stderr).toBe(0);
+      const rows = JSON.parse(py.stdout) as Record<string, string>[];
+      // The same rows as a second parser reads, every field, and as many as the export wrote.
+      expect(rows).toEqual(parseCsv(fs.readFileSync(r.out, 'utf8'), { columns: true }));
+      expect(rows).toHaveLength(r.rows);
+      const byKey = new Map(all.map((l) => [key(l), l]));
+      for (const row of rows) {
+        expect(Object.keys(row)).toHaveLength(41);
+        const l = byKey.get(key({ run: row.run, level: row.level, sample_id: row.sample_id, rollout: Number(row.rollout) }));
+        expect(l, `${row.run} ${row.level} ${row.sample_id}`).toBeDefined();
+        for (const [col, value] of [
+          ['response', l.response],
+          ['think', l.think ?? ''],
+          ['answer_raw', l.answer_raw ?? ''],
+          ['task_goal', l.task_goal ?? ''],
+          ['question', l.question ?? ''],
+          ['option_a', l.options.A ?? ''],
+          ['golden', l.golden ?? ''],
+          ['correct', String(l.correct)],
+        ]) {
+          expect(row[col], `${col} of ${key(l)}`).toBe(value);
+        }
+      }
+      for (const [i, tag] of tags.entries()) expect(rows.filter((x) => x.tag_uuid === tag.uuid).map((x) => x.tag_note)).toEqual([notes[i]]);
+    } finally {
+      for (const tag of tags) await fx.service.deleteTag({ uuid: tag.uuid });
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // CSV: one row per tag, the response's columns repeated on each of its tags' rows; a response without tags still has
-// one row (its tag columns empty), so a filter's responses are all there. RFC 4180 quoting (csv-stringify: fields
-// with commas, quotes or line breaks are quoted, quotes doubled; chains of thought have all three). Booleans are
+// one row (its tag columns empty), so a filter's responses are all there. RFC 4180 quoting: fields with commas,
+// quotes, CR or LF are quoted, quotes doubled; chains of thought have all of them (`</think>\n<answer>`). Booleans are
 // `true`/`false`, missing values empty. A `#` header line is not CSV, so the filter and version go to the sidecar.
 import { stringify } from 'csv-stringify/sync';
 import type { FormatContext, FormatWriter } from './format.ts';
@@ -17,6 +17,14 @@ export const CSV_COLUMNS = [
 ] as const;
 
 type Cell = string | number | boolean | null;
+
+const CSV_OPTIONS = {
+  // RFC 4180: CRLF between records.
+  record_delimiter: 'windows',
+  // With a record delimiter set, csv-stringify quotes only fields holding that delimiter (CRLF) unless told
+  // otherwise: a bare LF went out unquoted, and Python's csv and pandas split the row there.
+  quote_record_delimiter: true,
+} as const;
 
 function row(w: Walked, tag: ExportedTag | null): Cell[] {
   const r: ExportedResponse = w.record;
@@ -85,14 +93,14 @@ export function csvWriter(ctx: FormatContext): FormatWriter {
       const text = stringify(records, {
         header,
         columns: CSV_COLUMNS as unknown as string[],
-        record_delimiter: 'windows', // RFC 4180: CRLF between records
+        ...CSV_OPTIONS,
         cast: { boolean: (b) => (b ? 'true' : 'false') },
       });
       header = false;
       await sink.write(text);
     },
     async finish() {
-      if (header) await sink.write(stringify([], { header: true, columns: CSV_COLUMNS as unknown as string[], record_delimiter: 'windows' }));
+      if (header) await sink.write(stringify([], { header: true, columns: CSV_COLUMNS as unknown as string[], ...CSV_OPTIONS }));
       await sink.close();
       return rows;
     },
