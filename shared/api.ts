@@ -827,7 +827,11 @@ export type Output<M extends MethodName> = Api[M]['output'];
 
 /** What crosses every boundary (IPC, HTTP): a value, or an error with a code and a message naming the method. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
-export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'internal' | 'cancelled';
+/**
+ * `busy`: another connection (another process: a run import from the command line, a second app) holds the
+ * workspace's write lock; nothing was saved, and the same call may be sent again (the app retries, and says so).
+ */
+export type ApiErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'busy' | 'internal' | 'cancelled';
 
 export const METHOD_NAMES = Object.keys(api) as MethodName[];
 
@@ -842,6 +846,32 @@ export function parseInput<M extends MethodName>(method: M, input: unknown): { o
   const issue = r.error.issues[0];
   const field = issue.path.length ? issue.path.join('.') : '(input)';
   return { ok: false, message: `${method}: field \`${field}\`: ${issue.message}` };
+}
+
+/**
+ * Methods that change the workspace. Each is one write transaction: refused as `busy` while another process holds the
+ * write lock, with nothing saved, so the app sends it again (in order, after the ones before it).
+ */
+export const SAVE_METHODS = [
+  'setAnnotator',
+  'createTag',
+  'updateTag',
+  'deleteTag',
+  'setVerdict',
+  'undo',
+  'redo',
+  'saveLabel',
+  'retireLabel',
+  'setRunSettings',
+  'remapDataRoot',
+  'setFrameMapping',
+  'adjudicateTag',
+  'adjudicateVerdict',
+  'importPack',
+] as const satisfies readonly MethodName[];
+
+export function isSaveMethod(name: string): boolean {
+  return (SAVE_METHODS as readonly string[]).includes(name);
 }
 
 /** Methods the shell (Electron main, browser mode) answers itself; every other method goes to the workspace's service. */

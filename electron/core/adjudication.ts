@@ -23,6 +23,7 @@ import { invalid, sameTag, tagFields, tagFromRow, verdictFromRow } from './annot
 import type { CurrentAnnotator } from './annotator.ts';
 import { CotscopeError } from './errors.ts';
 import { nowIso, type Db } from './store.ts';
+import { writeTransaction } from './util.ts';
 
 interface Fact {
   tag_id: number | null;
@@ -81,8 +82,8 @@ export class Adjudication {
     private readonly annotator: CurrentAnnotator,
   ) {
     this.tx = {
-      tag: db.transaction((input: ParsedInput<'adjudicateTag'>) => this.decideTagTx(input)),
-      verdict: db.transaction((input: ParsedInput<'adjudicateVerdict'>) => this.decideVerdictTx(input)),
+      tag: writeTransaction(db, (input: ParsedInput<'adjudicateTag'>) => this.decideTagTx(input)),
+      verdict: writeTransaction(db, (input: ParsedInput<'adjudicateVerdict'>) => this.decideVerdictTx(input)),
     };
   }
 

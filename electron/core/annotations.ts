@@ -10,6 +10,7 @@ import type { Severity, Supports, ReviewStatus, Tag, UndoResult, Verdict, Parsed
 import type { CurrentAnnotator } from './annotator.ts';
 import { CotscopeError } from './errors.ts';
 import { nowIso, type Db } from './store.ts';
+import { writeTransaction } from './util.ts';
 
 const DONE = 0;
 const UNDONE = 1;
@@ -178,11 +179,11 @@ export class Annotations {
       canRedo: db.prepare(`SELECT EXISTS (SELECT 1 FROM history WHERE annotator_id = ? AND undone = ${UNDONE})`).pluck(),
     };
     this.tx = {
-      createTag: db.transaction((input: ParsedInput<'createTag'>) => this.createTagTx(input)),
-      updateTag: db.transaction((input: ParsedInput<'updateTag'>) => this.updateTagTx(input)),
-      deleteTag: db.transaction((uuid: string) => this.deleteTagTx(uuid)),
-      setVerdict: db.transaction((input: ParsedInput<'setVerdict'>) => this.setVerdictTx(input)),
-      step: db.transaction((direction: 'undo' | 'redo') => this.stepTx(direction)),
+      createTag: writeTransaction(db, (input: ParsedInput<'createTag'>) => this.createTagTx(input)),
+      updateTag: writeTransaction(db, (input: ParsedInput<'updateTag'>) => this.updateTagTx(input)),
+      deleteTag: writeTransaction(db, (uuid: string) => this.deleteTagTx(uuid)),
+      setVerdict: writeTransaction(db, (input: ParsedInput<'setVerdict'>) => this.setVerdictTx(input)),
+      step: writeTransaction(db, (direction: 'undo' | 'redo') => this.stepTx(direction)),
     };
   }
 

@@ -5,6 +5,7 @@ import { FrameMappingSchema, type DatasetSummary, type FrameMapping } from '../.
 import { CotscopeError } from './errors.ts';
 import type { Settings } from './settings.ts';
 import { nowIso, type Db } from './store.ts';
+import { writeTransaction } from './util.ts';
 
 const frameMappingKey = (datasetId: number) => `frameMapping:${datasetId}`;
 
@@ -47,7 +48,7 @@ export class Datasets {
           WHERE m.id = ?`,
       ),
     };
-    this.applyRemap = db.transaction((id: number, root: string, checked: { id: number; bytes: number | null }[]) => {
+    this.applyRemap = writeTransaction(db, (id: number, root: string, checked: { id: number; bytes: number | null }[]) => {
       const now = nowIso();
       this.s.setRoot.run(root, id);
       for (const m of checked) this.s.setMedia.run(m.bytes === null ? 0 : 1, m.bytes, now, m.id);

@@ -4,6 +4,7 @@
 import { isMethodName, isShellMethod, parseInput, type ApiErrorCode, type Result } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import type { Service } from './service.ts';
+import { isBusy } from './store.ts';
 
 /** CotscopeError codes that mean something more specific than "this input cannot be used". */
 const CODES: Record<string, ApiErrorCode> = {
@@ -12,6 +13,7 @@ const CODES: Record<string, ApiErrorCode> = {
   exists: 'conflict',
   conflict: 'conflict',
   forbidden: 'forbidden',
+  busy: 'busy',
   cancelled: 'cancelled',
   internal: 'internal',
 };
@@ -36,6 +38,14 @@ export async function dispatch(service: Service, method: string, input: unknown)
 }
 
 export function toApiError(method: string, err: unknown): { code: ApiErrorCode; message: string } {
+  if (isBusy(err)) {
+    return {
+      code: 'busy',
+      message:
+        `${method}: the workspace is busy: another program is writing to it (a run import, say), so nothing was saved; ` +
+        'try again in a moment',
+    };
+  }
   const message = err instanceof Error ? err.message : String(err);
   const named = message.startsWith(`${method}:`) ? message : `${method}: ${message}`;
   if (err instanceof CotscopeError) return { code: CODES[err.code] ?? 'invalid_input', message: named };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { CotscopeError } from './errors.ts';
+import { writeTransaction } from './util.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
@@ -81,7 +82,7 @@ export function migrate(db: Database.Database, file: string | null, dir: string 
     db.prepare('VACUUM INTO ?').run(backup);
   }
   const pending = migrations.slice(from);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const m of pending) {
       try {
         db.exec(m.sql);

@@ -2,6 +2,7 @@
 import { RunSettingsSchema, type Level, type Method, type RunSettings, type RunSummary } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import type { Db } from './store.ts';
+import { writeTransaction } from './util.ts';
 
 const LEVELS: Level[] = ['L1', 'L2', 'L3', 'train'];
 
@@ -42,7 +43,7 @@ export class Runs {
         .pluck(),
       write: db.prepare('UPDATE runs SET settings = ? WHERE id = ?'),
     };
-    this.saveSettings = db.transaction((name: string, settings: RunSettings) => {
+    this.saveSettings = writeTransaction(db, (name: string, settings: RunSettings) => {
       const run = this.find(name);
       let stored: Record<string, unknown> = {};
       try {

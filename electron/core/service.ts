@@ -47,8 +47,16 @@ export function serviceInternals(service: Service): ServiceInternals {
   return found;
 }
 
+/**
+ * How long a save waits for the workspace's write lock when another process holds it (a run import from the command
+ * line holds it for the whole import). Short, because the service answers the window on this thread: a save that
+ * cannot get the lock in time is answered `busy`, saves nothing, and the app sends it again.
+ */
+export const SAVE_WAIT_MS = 2000;
+
 export function createService(store: Store, opts: ServiceOptions = {}): Service {
   const { db } = store;
+  db.pragma(`busy_timeout = ${SAVE_WAIT_MS}`);
   const settings = new Settings(db);
   const annotator = new CurrentAnnotator(db, settings, opts.annotator);
   const annotators = new Annotators(db);

@@ -3,6 +3,7 @@
 import type { Label, ParsedInput } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import { nowIso, type Db } from './store.ts';
+import { writeTransaction } from './util.ts';
 
 interface LabelRow {
   id: number;
@@ -44,7 +45,7 @@ export class Taxonomy {
       retire: db.prepare('UPDATE labels SET retired_at = ?, updated_at = ? WHERE key = ?'),
     };
     this.tx = {
-      save: db.transaction((input: ParsedInput<'saveLabel'>) => {
+      save: writeTransaction(db, (input: ParsedInput<'saveLabel'>) => {
         const existing = this.row(input.key);
         // A retired label holds no hotkey, so only a live one can clash.
         if (input.hotkey !== null && (!existing || existing.retired_at === null)) this.checkHotkey(input.key, input.hotkey);
@@ -61,7 +62,7 @@ export class Taxonomy {
         if (existing) this.s.update.run({ ...fields, sort_order: input.sortOrder ?? existing.sort_order });
         else this.s.insert.run({ ...fields, sort_order: input.sortOrder ?? (this.s.nextOrder.get() as number) });
       }),
-      retire: db.transaction((key: string, retired: boolean) => {
+      retire: writeTransaction(db, (key: string, retired: boolean) => {
         const label = this.row(key);
         if (!label) throw new CotscopeError(`no label "${key}"`, 'not_found');
         if (retired === (label.retired_at !== null)) return;

@@ -9,6 +9,17 @@ export async function fileSha256(file: string): Promise<string> {
 }
 
 /**
+ * A write transaction: `fn` inside BEGIN IMMEDIATE, which takes the write lock first, so the connection's busy timeout
+ * applies while another connection (another process: a CLI import, a second app) holds it. A deferred transaction that
+ * reads first and then writes cannot wait for the lock in WAL mode: SQLite answers SQLITE_BUSY at once. Inside a
+ * caller's transaction it is a savepoint, as better-sqlite3's nested transactions are.
+ */
+export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
+  const tx = db.transaction(fn);
+  return (...args: A) => tx.immediate(...args);
+}
+
+/**
  * Runs async work (streamed file reads between synchronous batches of statements) inside one SQLite transaction:
  * committed when `work` resolves, rolled back when it throws. A crash or kill before the commit leaves nothing
  * behind. This connection is the workspace's one writer, so nothing else writes while the transaction is open.

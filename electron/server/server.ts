@@ -120,6 +120,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
   forbidden: 403,
+  busy: 503,
   not_found: 404,
   conflict: 409,
   cancelled: 409,
@@ -255,7 +256,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
     }
     const result = await service.call(name, input);
-    sendJson(res, httpStatusFor(result), result);
+    // A save refused because another process holds the workspace's write lock: the client may send it again.
+    sendJson(res, httpStatusFor(result), result, !result.ok && result.error.code === 'busy' ? { 'Retry-After': '1' } : {});
   }
 
   async function upload(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {

@@ -4,7 +4,7 @@
 //
 // Browser mode also moves files: uploadFile sends one to the server (to import it), and an export is a download
 // whose URL the job gives (downloadUrl).
-import type { Input, MethodName, Output, Result, ApiErrorCode } from '../../shared/api.ts';
+import { isSaveMethod, type Input, type MethodName, type Output, type Result, type ApiErrorCode } from '../../shared/api.ts';
 import { notify } from './stores/notifications.ts';
 
 interface Bridge {
@@ -92,16 +92,72 @@ export interface CallOptions {
   quiet?: ApiErrorCode[] | true;
 }
 
-export async function call<M extends MethodName>(method: M, input: Input<M>, options: CallOptions = {}): Promise<Output<M>> {
+async function send(method: string, input: unknown): Promise<Result<unknown>> {
   const b = bridge();
-  let result: Result<unknown>;
   try {
-    result = b ? await b.call(method, input) : await callHttp(method, input);
+    return b ? await b.call(method, input) : await callHttp(method, input);
   } catch (e) {
-    result = { ok: false, error: { code: 'internal', message: `${method}: ${(e as Error).message}` } };
+    return { ok: false, error: { code: 'internal', message: `${method}: ${(e as Error).message}` } };
   }
+}
+
+export async function call<M extends MethodName>(method: M, input: Input<M>, options: CallOptions = {}): Promise<Output<M>> {
+  const result = isSaveMethod(method) ? await save(method, input) : await send(method, input);
   if (result.ok) return result.value as Output<M>;
   throw failed(result.error, options);
+}
+
+// ---------- saves while another process writes ----------
+//
+// A save is refused as `busy` while another process (a run import from the command line, a second app) holds the
+// workspace's write lock, and nothing is saved. The change is not dropped: it is sent again until it is saved, and the
+// page says it is waiting. Saves go out one at a time, in the order they were made, so a later change never lands
+// before an earlier one (a verdict set to yes, then to no, ends at no).
+
+/** Waits between attempts while the workspace stays busy. */
+const BUSY_RETRY_MS = [500, 1000, 2000, 3000];
+let saves: Promise<unknown> = Promise.resolve();
+/** Saves made and not yet answered (sent, waiting their turn, or waiting for the workspace). */
+let pendingSaves = 0;
+let busySince: number | null = null;
+
+function save(method: string, input: unknown): Promise<Result<unknown>> {
+  pendingSaves++;
+  const attempt = async (): Promise<Result<unknown>> => {
+    for (let n = 0; ; n++) {
+      const r = await send(method, input);
+      if (r.ok || r.error.code !== 'busy') {
+        if (busySince !== null && r.ok) {
+          busySince = null;
+          notify('success', 'Saved: the workspace is free again, and every change made meanwhile is saved.');
+        }
+        return r;
+      }
+      busySince ??= Date.now();
+      notify(
+        'info',
+        'The workspace is busy: another program is writing to it. Your changes are kept and sent again until they are saved.',
+        `Waiting since ${new Date(busySince).toLocaleTimeString()}. Keep this page open until they are.`,
+      );
+      await new Promise((r) => setTimeout(r, BUSY_RETRY_MS[Math.min(n, BUSY_RETRY_MS.length - 1)]));
+    }
+  };
+  const run = saves.then(attempt);
+  saves = run.catch(() => undefined);
+  return run.finally(() => pendingSaves--);
+}
+
+/** Whether changes are still on their way to the workspace (the page asks before it is closed). */
+export function hasPendingSaves(): boolean {
+  return pendingSaves > 0;
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('beforeunload', (e) => {
+    if (!hasPendingSaves()) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
 }
 
 /** Shows an error (unless the caller shows it itself) and makes the ApiError to throw. */
