@@ -42,6 +42,21 @@ function harden(contents: WebContents): void {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // The page holds back closing while changes wait to be saved (the workspace busy with another program's write).
+  // Electron would keep the window open without a word: ask, and close only if the user says so.
+  contents.on('will-prevent-unload', (event) => {
+    const owner = BrowserWindow.fromWebContents(contents);
+    const options = {
+      type: 'warning' as const,
+      buttons: ['Keep open', 'Close anyway'],
+      defaultId: 0,
+      cancelId: 0,
+      message: 'Some changes are not saved yet',
+      detail: 'The workspace is busy: another program is writing to it. cotscope sends your changes again until they are saved. Closing now loses them.',
+    };
+    const choice = owner ? dialog.showMessageBoxSync(owner, options) : dialog.showMessageBoxSync(options);
+    if (choice === 1) event.preventDefault(); // preventDefault here lets the page close after all
+  });
   contents.setWindowOpenHandler(({ url }) => {
     if (isSafeExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };

@@ -33,7 +33,8 @@ const calls = {
   /** What the next open and save dialogs answer (as the user would), and the options they were shown with. */
   openAnswers: [] as { canceled: boolean; filePaths: string[] }[],
   saveAnswers: [] as { canceled: boolean; filePath?: string }[],
-  dialogs: [] as { kind: 'open' | 'save'; options: any }[],
+  dialogs: [] as { kind: 'open' | 'save' | 'message'; options: any }[],
+  messageAnswers: [] as number[],
 };
 let ready = false;
 let resolveReady!: () => void;
@@ -65,6 +66,9 @@ const fakeElectron = {
     static getAllWindows() {
       return calls.windows;
     }
+    static fromWebContents() {
+      return calls.windows[0] ?? null;
+    }
   },
   dialog: {
     showErrorBox: (_title: string, message: string) => void calls.errors.push(message),
@@ -72,6 +76,10 @@ const fakeElectron = {
     showOpenDialog: async (...args: any[]) => {
       calls.dialogs.push({ kind: 'open', options: args.at(-1) });
       return calls.openAnswers.shift() ?? { canceled: true, filePaths: [] };
+    },
+    showMessageBoxSync: (...args: any[]) => {
+      calls.dialogs.push({ kind: 'message', options: args.at(-1) });
+      return calls.messageAnswers.shift() ?? 0;
     },
     showSaveDialog: async (...args: any[]) => {
       calls.dialogs.push({ kind: 'save', options: args.at(-1) });
@@ -175,6 +183,15 @@ describe('the Electron shell (main.cjs with a stand-in electron module)', () => 
     expect(openHandler!({ url: 'https://arxiv.org/abs/2503.24376' })).toEqual({ action: 'deny' });
     expect(openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(calls.opened).toEqual(['https://arxiv.org/abs/2503.24376']);
+
+    // Closing while changes wait to be saved: asked, and closed only on "Close anyway".
+    for (const [answer, closes] of [[0, false], [1, true]] as const) {
+      calls.messageAnswers.push(answer);
+      let proceed = false;
+      listeners['will-prevent-unload']({ preventDefault: () => (proceed = true) });
+      expect(calls.dialogs.at(-1)).toMatchObject({ kind: 'message', options: { message: 'Some changes are not saved yet', buttons: ['Keep open', 'Close anyway'] } });
+      expect(proceed).toBe(closes);
+    }
   });
 
   it('answers the one IPC channel only for our own app:// frame, through the service host', async () => {
