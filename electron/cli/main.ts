@@ -113,23 +113,37 @@ export function buildProgram(): Command {
         cmd,
         async (store) => {
           const progress = progressReporter();
-          const result = await importBenchmark(store, files, { ...opts, onProgress: progress.onProgress }).finally(progress.stop);
+          let result;
+          try {
+            result = await importBenchmark(store, files, { ...opts, onProgress: progress.onProgress }).finally(progress.stop);
+          } catch (err) {
+            if (err instanceof ImportRefused && !opts.json) printSkips(err.skipped);
+            throw err;
+          }
           if (opts.json) {
             out(JSON.stringify({ ...result, skipped: { count: result.skipped.count, lines: result.skipped.kept } }));
-          } else {
-            for (const f of result.files) {
-              out(`${f.file}: ${f.imported} ${f.split} samples (${f.level})${f.skipped ? `, ${f.skipped} skipped` : ''}`);
-            }
-            printSkips(result.skipped);
-            if (result.dataRoot === null) out('no --data-root given: videos and images are not resolved');
-            else if (result.missingCount > 0) {
-              out(`missing media under ${result.dataRoot}: ${result.missingCount} file(s)`);
-              for (const m of result.missing.slice(0, SKIPS_SHOWN)) out(`  ${m.level} ${m.sampleId}: ${m.kind} ${m.path}`);
-              if (result.missingCount > SKIPS_SHOWN) out(`  … and ${result.missingCount - SKIPS_SHOWN} more`);
-            } else out(`all videos and images found under ${result.dataRoot}`);
+            return;
           }
-          if (opts.strict && result.skipped.count > 0) {
-            throw new CotscopeError(`${result.skipped.count} line(s) would be skipped; nothing imported (--strict)`, 'strict');
+          for (const f of result.files) {
+            out(`${f.file}: ${f.imported} ${f.split} samples (${f.level})${f.skipped ? `, ${f.skipped} skipped` : ''}`);
+          }
+          printSkips(result.skipped);
+          if (result.dataRoot === null) out('no --data-root given: videos and images are not resolved');
+          else if (result.missingCount > 0) {
+            out(`missing media under ${result.dataRoot}: ${result.missingCount} file(s)`);
+            for (const m of result.missing.slice(0, SKIPS_SHOWN)) out(`  ${m.level} ${m.sampleId}: ${m.kind} ${m.path} (${m.reason})`);
+            if (result.missingCount > SKIPS_SHOWN) out(`  … and ${result.missingCount - SKIPS_SHOWN} more`);
+          } else out(`all videos and images found under ${result.dataRoot}`);
+          const rs = result.rescored;
+          if (rs.samples > 0) {
+            out(
+              `rescored ${rs.responses} response(s) of ${rs.samples} sample(s) whose golden answer changed ` +
+                `(${rs.changedCorrectness} changed correctness):`,
+            );
+            for (const c of rs.changes.slice(0, SKIPS_SHOWN)) {
+              out(`  ${c.level} ${c.sampleId}: ${c.from === c.to ? `options changed (golden ${c.to ?? 'none'})` : `golden ${c.from ?? 'none'} → ${c.to ?? 'none'}`}`);
+            }
+            if (rs.samples > SKIPS_SHOWN) out(`  … and ${rs.samples - SKIPS_SHOWN} more`);
           }
         },
         true,

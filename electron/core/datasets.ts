@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FrameMappingSchema, type DatasetSummary, type FrameMapping } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
+import { checkMediaFile } from './media.ts';
 import type { Settings } from './settings.ts';
 import { nowIso, type Db } from './store.ts';
 import { writeTransaction } from './util.ts';
 
 const frameMappingKey = (datasetId: number) => `frameMapping:${datasetId}`;
 
-/** How many files are checked at once when a data root moves. */
-const STAT_CONCURRENCY = 32;
+/** How many files are checked between two turns of the thread's other work when a data root moves. */
+const CHECK_CHUNK = 500;
 
 interface DatasetRow {
   id: number;
@@ -83,7 +84,16 @@ export class Datasets {
     const owner = this.s.rootOwner.get(real, id) as number | undefined;
     if (owner !== undefined) throw new CotscopeError(`${real} is already the data root of dataset ${owner}`, 'conflict');
     const media = this.s.media.all(id) as { id: number; rel_path: string }[];
-    const checked = await mapLimit(media, STAT_CONCURRENCY, async (m) => ({ id: m.id, bytes: await fileSize(path.join(real, m.rel_path)) }));
+    // Present means what the media server would serve (media.ts checkMediaFile), as at import: a link leading out of
+    // the root, or to a file that is not a video or image, counts as missing. Checked in chunks, letting other calls in.
+    const checked: { id: number; bytes: number | null }[] = [];
+    for (let i = 0; i < media.length; i += CHECK_CHUNK) {
+      for (const m of media.slice(i, i + CHECK_CHUNK)) {
+        const c = checkMediaFile(real, m.rel_path, real);
+        checked.push({ id: m.id, bytes: c.ok ? c.size : null });
+      }
+      await new Promise((r) => setImmediate(r));
+    }
     beforeWrite();
     this.applyRemap(id, real, checked);
     return this.get(id);
@@ -114,26 +124,4 @@ export class Datasets {
       frameMapping: stored.success ? stored.data : FrameMappingSchema.parse({}),
     };
   }
-}
-
-async function fileSize(p: string): Promise<number | null> {
-  try {
-    const st = await fs.promises.stat(p);
-    return st.isFile() ? st.size : null;
-  } catch {
-    return null;
-  }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

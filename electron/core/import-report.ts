@@ -1,4 +1,5 @@
 // What an import tells its user: counts, and every skipped line with its reason.
+import { CotscopeError } from './errors.ts';
 
 export interface SkippedLine {
   file: string;
@@ -28,4 +29,23 @@ export class SkipLog {
 
 export function formatSkip(s: SkippedLine): string {
   return `${s.file}:${s.line}: ${s.reason}`;
+}
+
+/**
+ * An import that was refused as a whole: under --strict when a line would be skipped, or when a file yields nothing to
+ * import (empty, binary, or every line skipped). Nothing is recorded; it carries the skipped lines so the user sees why.
+ */
+export class ImportRefused extends CotscopeError {
+  constructor(
+    message: string,
+    code: 'strict' | 'empty',
+    readonly skipped: SkipLog,
+  ) {
+    super(message, code);
+  }
+}
+
+/** The reason a record whose bytes are not all UTF-8 is skipped (RecordText.invalidUtf8). */
+export function invalidUtf8Reason(offset: number): string {
+  return `invalid UTF-8 at byte ${offset}`;
 }

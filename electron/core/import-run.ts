@@ -1,13 +1,12 @@
 // Imports a model's outputs (a "run") from SEED-Bench-R1 infer.py JSONL, GRPO-CARE / Video-R1 JSON, or any JSONL/JSON
 // with named id and response fields. Streaming, all-or-nothing: the whole file goes in one transaction.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { levelFromFileName, type Level, type Method } from '../../shared/types.ts';
 import { RunSampleCounts } from './compare.ts';
 import { CotscopeError } from './errors.ts';
-import { SkipLog, type ImportProgress } from './import-report.ts';
-import { sniffShape } from './records.ts';
+import { ImportRefused, SkipLog, type ImportProgress } from './import-report.ts';
+import { checkInputFile, sniffShape } from './records.ts';
 import { parseRunFileOnWorker } from './run-parse-pool.ts';
 import {
   Int,
@@ -22,6 +21,8 @@ import {
 } from './run-records.ts';
 import { nowIso, withRollbackJournal, type Store } from './store.ts';
 import { fileSha256, inTransaction } from './util.ts';
+
+export { ImportRefused } from './import-report.ts';
 
 export interface ImportRunOptions {
   name: string;
@@ -130,8 +131,7 @@ function indexesToDefer(db: Store['db'], fileBytes: number, wanted: boolean | un
 export async function importRun(store: Store, file: string, opts: ImportRunOptions): Promise<ImportRunResult> {
   const { db } = store;
   const abs = path.resolve(file);
-  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new CotscopeError(`${file}: no such file`);
-  const bytes = fs.statSync(abs).size;
+  const bytes = checkInputFile(file);
   if (!opts.name.trim()) throw new CotscopeError('--name must not be empty');
 
   const existingRun = db.prepare('SELECT id, method FROM runs WHERE name = ?').get(opts.name) as
@@ -317,7 +317,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
     timings.commit = performance.now() - committing;
   } catch (err) {
     if (err instanceof CotscopeError && (err.code === 'strict' || err.code === 'empty')) {
-      throw new ImportRefused(err.message, err.code, skipped);
+      throw new ImportRefused(err.message, err.code as 'strict' | 'empty', skipped);
     }
     throw err;
   }
@@ -331,17 +331,6 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
     skipped,
     scoreDisagreements: disagreements,
   };
-}
-
-/** An import that was refused as a whole; it carries the skipped lines so the user sees why. */
-export class ImportRefused extends CotscopeError {
-  constructor(
-    message: string,
-    code: string,
-    readonly skipped: SkipLog,
-  ) {
-    super(message, code);
-  }
 }
 
 /** The full-text index's automerge setting (FTS5 keeps it in its config table once set; absent, the default). */

@@ -13,6 +13,7 @@ import { CotscopeError } from './errors.ts';
 import { importBenchmark } from './import-benchmark.ts';
 import type { ImportProgress, SkippedLine } from './import-report.ts';
 import { ImportRefused, importRun } from './import-run.ts';
+import { inputFileProblem } from './records.ts';
 import { openStore, type Store } from './store.ts';
 import { inTransaction } from './util.ts';
 
@@ -52,13 +53,9 @@ export class ImportJobs {
     }
     // What can be checked at once is, so a typo is an answer to this call rather than a failed job a moment later.
     const sizes = input.paths.map((p, i) => {
-      try {
-        const st = fs.statSync(p);
-        if (st.isFile()) return st.size;
-      } catch {
-        // reported below
-      }
-      throw new CotscopeError(`field \`paths.${i}\`: no such file: ${path.resolve(p)}`, 'invalid');
+      const file = inputFileProblem(p);
+      if ('problem' in file) throw new CotscopeError(`field \`paths.${i}\`: ${file.problem}: ${path.resolve(p)}`, 'invalid');
+      return file.size;
     });
     if (input.kind === 'benchmark' && input.dataRoot !== undefined) {
       let dir = false;
@@ -163,16 +160,16 @@ export class ImportJobs {
             onProgress,
             signal,
           });
+          // Under strict, or when a file yields nothing, importBenchmark throws ImportRefused (caught below).
           addSkips(r.skipped.kept, r.skipped.count);
           view.records = r.imported + r.skipped.count; // every record is imported or skipped
-          if (input.strict && r.skipped.count > 0) {
-            throw new CotscopeError(`${r.skipped.count} line(s) would be skipped; nothing imported (strict)`, 'strict');
-          }
           view.imported = r.imported;
+          const rs = r.rescored;
           message =
             `imported ${r.imported} sample(s) from ${r.files.length} file(s)` +
             (r.skipped.count ? `; ${r.skipped.count} line(s) skipped` : '') +
-            (r.missingCount ? `; ${r.missingCount} video(s) or image(s) missing under ${r.dataRoot}` : '');
+            (r.missingCount ? `; ${r.missingCount} video(s) or image(s) missing under ${r.dataRoot}` : '') +
+            (rs.samples ? `; rescored ${rs.responses} response(s) of ${rs.samples} sample(s) whose golden answer changed` : '');
         } else {
           let imported = 0;
           let disagreements = 0;

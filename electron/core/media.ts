@@ -93,44 +93,61 @@ function isInside(file: string, root: string): boolean {
   return rel !== '' && !rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel);
 }
 
+/** Whether a media file can be served, and if so the real file and its size (checkMediaFile). */
+export type MediaCheck =
+  | { ok: true; file: string; size: number }
+  | { ok: false; status: 403 | 404; message: string };
+
 /**
- * Resolves a media row and a Range header to what to send. `media` is what service.mediaFile(id) returned (null: no
- * such id). The file must resolve, after symlinks, to a regular file inside the data root, itself resolved (a data
- * root that is a symlink is fine; a link inside it pointing elsewhere is not).
+ * Whether the media server sends this file: it must resolve, after symlinks, to a regular video or image file inside
+ * the data root, itself resolved (a data root that is a symlink is fine; a link inside it pointing elsewhere is not).
+ * `file` is absolute or relative to `root`; `realRoot` is the root already resolved, when the caller has it. The
+ * benchmark importer asks the same question to decide whether a video or image is present, so the two cannot disagree.
  */
-export async function resolveMedia(media: MediaFile | null, rangeHeader?: string | null): Promise<MediaResult> {
-  if (!media || !media.root) return refuse(404, 'no such media');
-  const root = path.resolve(media.root);
-  const wanted = path.resolve(root, media.path);
+export function checkMediaFile(root: string, file: string, realRoot?: string): MediaCheck {
+  const no = (status: 403 | 404, message: string): MediaCheck => ({ ok: false, status, message });
+  const absRoot = path.resolve(root);
+  const wanted = path.resolve(absRoot, file);
   // A path that leaves the root before any symlink is looked at ("../../etc/passwd") is refused outright, whether or
   // not the target exists, so probing tells nothing.
-  if (!isInside(wanted, root)) return refuse(403, 'media path is outside its data root');
-  let realRoot: string;
+  if (!isInside(wanted, absRoot)) return no(403, 'media path is outside its data root');
   try {
-    realRoot = await fs.promises.realpath(root);
+    realRoot ??= fs.realpathSync.native(absRoot);
   } catch {
-    return refuse(404, 'data root not found');
+    return no(404, 'data root not found');
   }
   let realFile: string;
   try {
-    realFile = await fs.promises.realpath(wanted);
+    realFile = fs.realpathSync.native(wanted);
   } catch {
-    return refuse(404, 'media file not found');
+    return no(404, 'media file not found');
   }
-  if (!isInside(realFile, realRoot)) return refuse(403, 'media path is outside its data root');
+  if (!isInside(realFile, realRoot)) return no(403, 'media path is outside its data root');
   let stat: fs.Stats;
   try {
-    stat = await fs.promises.stat(realFile);
+    stat = fs.statSync(realFile);
   } catch {
-    return refuse(404, 'media file not found');
+    return no(404, 'media file not found');
   }
-  if (stat.isDirectory()) return refuse(404, 'media file not found');
-  if (!stat.isFile()) return refuse(403, 'media path is not a regular file');
+  if (stat.isDirectory()) return no(404, 'media file not found');
+  if (!stat.isFile()) return no(403, 'media path is not a regular file');
   // Only videos and images, by the real file's extension: a data root also holds annotation files, and a data root
   // may be any folder the server allows, so a media row must not turn into a way to read whatever lies there.
-  if (!Object.hasOwn(CONTENT_TYPES, path.extname(realFile).toLowerCase())) return refuse(403, 'media path is not a video or image');
+  if (!Object.hasOwn(CONTENT_TYPES, path.extname(realFile).toLowerCase())) return no(403, 'media path is not a video or image');
+  return { ok: true, file: realFile, size: stat.size };
+}
 
-  const size = stat.size;
+/**
+ * Resolves a media row and a Range header to what to send. `media` is what service.mediaFile(id) returned (null: no
+ * such id); the file must pass checkMediaFile.
+ */
+export async function resolveMedia(media: MediaFile | null, rangeHeader?: string | null): Promise<MediaResult> {
+  if (!media || !media.root) return refuse(404, 'no such media');
+  const check = checkMediaFile(media.root, media.path);
+  if (!check.ok) return refuse(check.status, check.message);
+  const realFile = check.file;
+
+  const size = check.size;
   const range = parseRange(rangeHeader, size);
   const base: MediaHeaders = { 'Content-Type': mediaContentType(realFile), 'Accept-Ranges': 'bytes' };
   if (range === 'unsatisfiable') return refuse(416, 'range not satisfiable', { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${size}` });

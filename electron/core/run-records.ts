@@ -6,6 +6,7 @@ import { fileCorrect, reasoningSpan, scoreResponse } from '../../shared/scoring.
 import { splitSteps } from '../../shared/steps.ts';
 import type { Level, Options } from '../../shared/types.ts';
 import { CotscopeError } from './errors.ts';
+import { invalidUtf8Reason } from './import-report.ts';
 import { readRecords, type FileShape, type ReadProgress, type RecordText } from './records.ts';
 import { encodeSteps } from './steps-column.ts';
 
@@ -113,7 +114,11 @@ export class RunRecordParser {
 
   parse(batch: RecordText[], rows: ParsedRows, skips: ParsedSkip[]): void {
     const { idField, level, displayName } = this.config;
-    for (const { line, text } of batch) {
+    for (const { line, text, invalidUtf8 } of batch) {
+      if (invalidUtf8 !== undefined) {
+        skips.push({ line, field: null, reason: invalidUtf8Reason(invalidUtf8) });
+        continue;
+      }
       let rec: Record<string, unknown>;
       try {
         const v = JSON.parse(text);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wilson } from '../../shared/wilson.ts';
 import { buildFixture } from '../store/aggregates-fixture.ts';
@@ -268,5 +269,72 @@ describe('cotscope compare, stats --labels', () => {
     expect(table).toContain('rl   rl      L1            3  hallucination       2   66.7%   20.8%–93.9%');
     expect(table).toContain('rl   rl      L2            1  inconsistent        1  100.0%  20.7%–100.0%');
     expect(table).toContain('rl   rl      L3            0  -                   0       -             -');
+  });
+});
+
+// What import-benchmark and import-run say about input they cannot use, and a re-import whose golden changed.
+describe('cotscope import: unusable input and changed golden answers', () => {
+  it('a folder, an empty file or a binary file: one line naming it, exit 1, nothing recorded', () => {
+    const db = path.join(dir, 'input.db');
+    expect(cotscope('--db', db, 'init').code).toBe(0);
+    const folder = path.join(FIX, 'root', 'annotations');
+    for (const args of [['import-benchmark', folder], ['import-run', folder, '--name', 'a', '--method', 'rl']]) {
+      const r = cotscope('--db', db, ...args);
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr, args[0]).toBe(`cotscope: ${folder}: is a folder, not a file\n`);
+    }
+    const empty = path.join(dir, 'validation_L2.jsonl');
+    fs.writeFileSync(empty, '');
+    const e = cotscope('--db', db, 'import-benchmark', empty);
+    expect([e.code, e.stderr]).toEqual([1, `cotscope: ${empty}: no records found; nothing imported\n`]);
+    const binary = path.join(dir, 'validation_L3.jsonl');
+    fs.writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00, 0x0a, 0xfe, 0xfe]));
+    const b = cotscope('--db', db, 'import-benchmark', binary);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toBe(`skipped 2 line(s):\n  ${binary}:1: invalid UTF-8 at byte 0\n  ${binary}:2: invalid UTF-8 at byte 7\n`);
+    expect(b.stderr).toBe(`cotscope: ${binary}: no valid samples (2 line(s) skipped); nothing imported\n`);
+    const db2 = new Database(db, { readonly: true });
+    expect(db2.prepare('SELECT COUNT(*) FROM imports').pluck().get()).toBe(0);
+    db2.close();
+  });
+
+  it('invalid UTF-8 in a run file: the line and byte offset in the report, the rest imported, exit 0; --strict exit 1', () => {
+    const db = path.join(dir, 'utf8.db');
+    expect(cotscope('--db', db, 'import-benchmark', path.join(FIX, 'root/annotations/validation_L1.jsonl')).code).toBe(0);
+    const run = path.join(dir, 'eval_results_for_validation_L1.jsonl');
+    const good = '{"sample_id": 2051, "response": "<think>x</think><answer>B</answer>", "reward": 1}\n';
+    const bad = Buffer.concat([Buffer.from('{"sample_id": 300, "response": "<think>caf'), Buffer.from([0xe9]), Buffer.from('</think><answer>A</answer>"}\n')]);
+    fs.writeFileSync(run, Buffer.concat([Buffer.from(good), bad]));
+    const offset = good.length + '{"sample_id": 300, "response": "<think>caf'.length;
+    const strict = cotscope('--db', db, 'import-run', run, '--name', 'rl', '--method', 'rl', '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain(`${run}:2: invalid UTF-8 at byte ${offset}`);
+    const r = cotscope('--db', db, 'import-run', run, '--name', 'rl', '--method', 'rl');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: 1 responses into new run "rl"/);
+    expect(r.stdout).toContain(`skipped 1 line(s):\n  ${run}:2: invalid UTF-8 at byte ${offset}\n`);
+  });
+
+  it('re-importing a benchmark file whose golden answer changed rescores: stats and export rows follow, and it says so', () => {
+    const db = path.join(dir, 'golden.db');
+    const root = path.join(FIX, 'root');
+    expect(cotscope('--db', db, 'import-benchmark', path.join(root, 'annotations/validation_L1.jsonl'), '--data-root', root).code).toBe(0);
+    expect(cotscope('--db', db, 'import-run', path.join(FIX, 'runs/eval_results_for_validation_L1.jsonl'), '--name', 'rl-grpo', '--method', 'rl').code).toBe(0);
+    const accuracy = () => JSON.parse(cotscope('--db', db, 'stats', '--json').stdout).runs[0].levels.L1;
+    expect(accuracy()).toMatchObject({ responses: 4, correct: 3, accuracy: 0.75 });
+
+    // The benchmark's fix: 300's golden answer is D, not A (rl-grpo answered A).
+    fs.mkdirSync(path.join(dir, 'fixed'));
+    const fixed = path.join(dir, 'fixed', 'validation_L1.jsonl');
+    const lines = fs.readFileSync(path.join(root, 'annotations/validation_L1.jsonl'), 'utf8').split('\n');
+    fs.writeFileSync(fixed, lines.map((l) => (l.startsWith('{"sample_id": 300,') ? JSON.stringify({ ...JSON.parse(l), golden_choice_idx: 'D' }) : l)).join('\n'));
+    const again = cotscope('--db', db, 'import-benchmark', fixed, '--data-root', root);
+    expect(again.code).toBe(0);
+    expect(accuracy()).toMatchObject({ responses: 4, correct: 2, accuracy: 0.5 });
+    const out = path.join(dir, 'golden.jsonl');
+    expect(cotscope('--db', db, 'export', '--format', 'jsonl', '--out', out).code).toBe(0);
+    const row = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.sample_id === '300');
+    expect(row).toMatchObject({ golden: 'D', prediction: 'A', correct: false });
+    expect(again.stdout).toContain('rescored 1 response(s) of 1 sample(s) whose golden answer changed (1 changed correctness):\n  L1 300: golden A → D\n');
   });
 });

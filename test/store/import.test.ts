@@ -68,7 +68,7 @@ describe('benchmark import', () => {
 
   it('resolves videos and images under the data root and reports the missing ones without failing', async () => {
     const r = await importValidation();
-    expect(r.missing).toEqual([{ level: 'L1', sampleId: '115', kind: 'video', path: 'videos/EpicKitchens/115.mp4' }]);
+    expect(r.missing).toEqual([{ level: 'L1', sampleId: '115', kind: 'video', path: 'videos/EpicKitchens/115.mp4', reason: 'media file not found' }]);
     const media = store.db
       .prepare(
         `SELECT s.sample_id, m.kind, m.rel_path, m.expected, m.present FROM media m JOIN samples s ON s.id = m.sample_id
@@ -104,11 +104,13 @@ describe('benchmark import', () => {
     expect(ids[0].golden).toBeNull();
   });
 
-  it('--strict imports nothing when a line would be skipped', async () => {
-    const r = await importBenchmark(store, [ann('validation_L2.jsonl'), ann('validation_L1.jsonl')], { strict: true });
-    expect(r.skipped.count).toBe(3);
-    expect(r.imported).toBe(0);
+  it('--strict imports nothing when a line would be skipped, and says which file', async () => {
+    const err = await importBenchmark(store, [ann('validation_L2.jsonl'), ann('validation_L1.jsonl')], { strict: true }).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportRefused);
+    expect(err.message).toBe(`${ann('validation_L1.jsonl')}: 3 line(s) would be skipped; nothing imported (--strict)`);
+    expect((err as ImportRefused).skipped.count).toBe(3);
     expect(computeStats(store).samples).toEqual({});
+    expect(store.db.prepare('SELECT COUNT(*) FROM imports').pluck().get()).toBe(0);
   });
 
   it('re-importing a benchmark file updates samples in place', async () => {

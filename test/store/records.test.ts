@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CotscopeError } from '../../electron/core/errors.ts';
 import {
+  firstInvalidUtf8,
   readJsonArray,
   readJsonLines,
   readRecords,
@@ -508,3 +509,127 @@ describe('cancelling', () => {
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('bytes that are not UTF-8', () => {
+  /** The bytes of `parts` (text as UTF-8, arrays as raw bytes), and where each raw part starts in them. */
+  const bytes = (...parts: (string | number[])[]) => {
+    const at: number[] = [];
+    let n = 0;
+    const bufs = parts.map((p) => {
+      if (typeof p !== 'string') at.push(n);
+      const b = typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p);
+      n += b.length;
+      return b;
+    });
+    return Object.assign(Buffer.concat(bufs), { at });
+  };
+
+  it('JSONL: marks each line holding them with the file offset of the first, for any read size; the rest read as before', async () => {
+    // A BOM, valid non-ASCII on the lines around, a lone continuation byte, a cut-off 3-byte character, an overlong
+    // slash, a surrogate, and a last line without newline holding a 0xFF.
+    const buf = bytes(
+      [0xef, 0xbb, 0xbf],
+      '{"t":"中文"}\n',
+      '{"t":"a', [0x80], 'b"}\r\n',
+      '\n',
+      '{"t":"é😀"}\n',
+      '{"t":"', [0xe4, 0xb8], '"}\n',
+      '{"t":"', [0xc0, 0xaf], '"}\n',
+      '{"t":"', [0xed, 0xa0, 0x80], '"}\n',
+      '{"t":"ok"}\n',
+      '{"t":"x', [0xff], [0xfe], '"}',
+    );
+    const file = write('bad.jsonl', buf);
+    // buf.at: [BOM, 0x80, cut-off, overlong, surrogate, 0xFF, 0xFE]
+    const want = [
+      { line: 1 },
+      { line: 2, invalidUtf8: buf.at[1] },
+      { line: 4 },
+      { line: 5, invalidUtf8: buf.at[2] },
+      { line: 6, invalidUtf8: buf.at[3] },
+      { line: 7, invalidUtf8: buf.at[4] },
+      { line: 8 },
+      { line: 9, invalidUtf8: buf.at[5] },
+    ];
+    const shape = (recs: RecordText[]) => recs.map((r) => (r.invalidUtf8 === undefined ? { line: r.line } : { line: r.line, invalidUtf8: r.invalidUtf8 }));
+    const whole = await read(file);
+    expect(shape(whole)).toEqual(want);
+    expect(parsed(whole.filter((r) => r.invalidUtf8 === undefined))).toEqual([{ t: '中文' }, { t: 'é😀' }, { t: 'ok' }]);
+    // Text as before: the bad bytes read as U+FFFD.
+    expect(whole[1].text).toBe('{"t":"a\uFFFDb"}');
+    for (const chunkSize of [1, 2, 3, 4, 5, 7, 16, 64]) {
+      expect(await collect(readJsonLines(file, { chunkSize })), `chunkSize ${chunkSize}`).toEqual(whole);
+    }
+  });
+
+  it('JSONL: a bad line in a chunk of otherwise valid non-ASCII lines, at the 1 MiB read boundary', async () => {
+    const good = `{"t":"${'é'.repeat(100)}"}\n`;
+    const lead = good.repeat(Math.ceil(MIB / Buffer.byteLength(good)) - 1);
+    const buf = bytes(lead, '{"t":"', [0xff], '"}\n', good, good);
+    const recs = await read(write('big.jsonl', buf));
+    expect(recs.filter((r) => r.invalidUtf8 !== undefined)).toEqual([
+      { line: lead.split('\n').length, text: '{"t":"\uFFFD"}', invalidUtf8: buf.at[0] },
+    ]);
+    expect(recs).toHaveLength(lead.split('\n').length + 2);
+  });
+
+  it('JSON documents: marks the element holding them (first offset), for any read size; bytes outside the records are not data', async () => {
+    const buf = bytes(
+      '{"model": "x', [0xff], '",\n',
+      ' "results": [\n',
+      '  {"t": "中"},\n',
+      '  {"t": "a', [0xc3], '", "u": "', [0xfe], '"},\n',
+      '  {"t": "b"}, ', [0xf0, 0x9f, 0x98], '\n',
+      ' ],\n',
+      ' "final_acc": ["', [0x80], '"]}\n',
+    );
+    const file = write('bad.json', buf);
+    expect(sniffShape(file)).toBe('json-results');
+    const want = (recs: RecordText[]) => recs.map((r) => [r.line, r.invalidUtf8]);
+    const whole = await read(file);
+    expect(want(whole)).toEqual([
+      [3, undefined],
+      [4, buf.at[1]],
+      [5, undefined],
+      // a stray cut-off character between elements starts an element of its own: not UTF-8, and not JSON either
+      [5, buf.at[3]],
+    ]);
+    for (const chunkSize of [1, 2, 3, 5, 7, 64]) {
+      expect(await collect(readJsonArray(file, 'json-results', { chunkSize })), `chunkSize ${chunkSize}`).toEqual(whole);
+    }
+    // A top-level array whose file ends in the middle of a character.
+    const arr = bytes('[{"t": 1},\n {"t": "', [0xe4], '"}]', [0xe4, 0xb8]);
+    const recs = await read(write('cut.json', arr));
+    expect(recs.map((r) => [r.line, r.invalidUtf8])).toEqual([
+      [1, undefined],
+      [2, arr.at[0]],
+    ]);
+  });
+
+  it('firstInvalidUtf8 agrees with a fatal TextDecoder on any bytes, and points at the byte where valid text stops', () => {
+    const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    const valid = (b: Uint8Array) => {
+      try {
+        fatal.decode(b);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5));
+    const chunks = fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 4 }).map((s) => [...Buffer.from(s)]), fc.array(byte, { maxLength: 4 })), { maxLength: 8 });
+    fc.assert(
+      fc.property(chunks, (parts) => {
+        const b = Uint8Array.from(parts.flat());
+        const k = firstInvalidUtf8(b);
+        expect(k < 0).toBe(valid(b));
+        if (k >= 0) {
+          // Valid up to k, and no character starts at k.
+          expect(valid(b.subarray(0, k))).toBe(true);
+          for (let n = 1; n <= 4 && k + n <= b.length; n++) expect(valid(b.subarray(k, k + n))).toBe(false);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
