@@ -1,7 +1,7 @@
 // The one entry to the service: the Electron IPC handler, the HTTP server of browser mode and the tests all call
 // dispatch(). It checks the method exists, validates the input with the method's schema, and turns whatever happens
 // into the result envelope; every error message names the method.
-import { isMethodName, isShellMethod, parseInput, type ApiErrorCode, type Result } from '../../shared/api.ts';
+import { isMethodName, isSaveMethod, isShellMethod, parseInput, type ApiErrorCode, type Result } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import type { Service } from './service.ts';
 import { isBusy } from './store.ts';
@@ -39,12 +39,8 @@ export async function dispatch(service: Service, method: string, input: unknown)
 
 export function toApiError(method: string, err: unknown): { code: ApiErrorCode; message: string } {
   if (isBusy(err)) {
-    return {
-      code: 'busy',
-      message:
-        `${method}: the workspace is busy: another program is writing to it (a run import, say), so nothing was saved; ` +
-        'try again in a moment',
-    };
+    const what = isSaveMethod(method) ? ', so nothing was saved' : '';
+    return { code: 'busy', message: `${method}: the workspace is busy: another program is writing to it (a run import, say)${what}; try again in a moment` };
   }
   const message = err instanceof Error ? err.message : String(err);
   const named = message.startsWith(`${method}:`) ? message : `${method}: ${message}`;

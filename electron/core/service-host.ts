@@ -1,16 +1,19 @@
-// Runs the workspace store and the service on a worker thread (service-worker.ts) and talks to it by message, so the
-// thread that serves the window, the HTTP API and the video bytes never waits on SQLite. Every shell (Electron main,
-// browser mode) goes through this host; the API contract is checked inside the worker by dispatch().
+// Runs the workspace store and the service on worker threads (service-worker.ts) and talks to them by message, so the
+// thread that serves the window, the HTTP API and the video bytes never waits on SQLite. One thread is the writer: it
+// owns the workspace (opens, migrates, builds the demo), answers every write and everything stateful, and closes the
+// store last. Beside it a small pool of reader threads answers the read methods from read-only connections
+// (service-readers.ts), so reads neither queue behind one thread nor wait for a write. Every shell (Electron main,
+// browser mode) goes through this host; the API contract is checked inside the threads by dispatch().
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Result } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import type { MediaFile } from './media.ts';
+import { DEFAULT_READERS, isReadMethod, startReaderPool, type ReaderPool, type ReaderStatus } from './service-readers.ts';
+import { isLost, ServiceThread, type MediaAnswer } from './service-thread.ts';
 
 const BOOTSTRAP = fileURLToPath(new URL('./worker-bootstrap.js', import.meta.url));
 const WORKER_MODULE = new URL('./service-worker.ts', import.meta.url).href;
-const CLOSE_TIMEOUT_MS = 10_000;
 
 export interface ServiceHostOptions {
   /** Who the annotations are by (default: the service's own default). */
@@ -20,10 +23,15 @@ export interface ServiceHostOptions {
   /** If the file does not exist, build the demo workspace there (Electron's first start). */
   demoIfMissing?: boolean;
   /** A ready-to-run worker script (the Electron bundle's service-worker.mjs). Default: service-worker.ts, through the
-   *  TypeScript loader (worker-bootstrap.js). */
+   *  TypeScript loader (worker-bootstrap.js). The readers run the same script. */
   workerScript?: string;
   /** The worker module to run through worker-bootstrap.js (file URL). Tests use it to put a stand-in in. */
   workerModule?: string;
+  /** Reader threads beside the writer (default DEFAULT_READERS: one per core, at most 4); 0: the writer answers all. */
+  readers?: number;
+  /** Resolve only once the readers have started (tests and the load bench); by default they start in the background
+   *  and the writer answers reads until one is ready. */
+  waitForReaders?: boolean;
 }
 
 export interface ServiceHost {
@@ -33,8 +41,13 @@ export interface ServiceHost {
   call(method: string, input: unknown): Promise<Result<unknown>>;
   /** Where a media id points ({path, root}) or null; rejects with an `internal` error if the service is gone. */
   mediaFile(id: number): Promise<MediaFile | null>;
-  /** Closes the store (cleanly, on the worker) and stops the worker. Calls after it fail with `internal`. */
+  /** Closes the readers, then the store (cleanly, on the writer) and stops every thread. Calls after it fail with `internal`. */
   close(): Promise<void>;
+}
+
+/** What startServiceHost returns: a ServiceHost that can also say how its readers are. */
+export interface PooledServiceHost extends ServiceHost {
+  readers(): ReaderStatus;
 }
 
 // ---------- the messages between host and worker ----------
@@ -43,6 +56,8 @@ export interface WorkerConfig {
   /** For worker-bootstrap.js: the module it imports. */
   module: string;
   dbFile: string;
+  /** The writer (default) owns the workspace; a reader opens it read-only and answers read methods only. */
+  role?: 'writer' | 'reader';
   annotator?: string;
   create?: boolean;
   demoIfMissing?: boolean;
@@ -57,103 +72,57 @@ export type HostResponse =
   | { type: 'closed' };
 export type HostStartup = { type: 'ready'; workspace: string } | { type: 'fatal'; message: string; code: string };
 
-type Pending =
-  | { kind: 'call'; method: string; resolve: (r: Result<unknown>) => void }
-  | { kind: 'media'; resolve: (f: MediaFile | null) => void; reject: (e: Error) => void };
-
-export async function startServiceHost(dbFile: string, opts: ServiceHostOptions = {}): Promise<ServiceHost> {
+export async function startServiceHost(dbFile: string, opts: ServiceHostOptions = {}): Promise<PooledServiceHost> {
   const config: WorkerConfig = {
     module: opts.workerModule ?? WORKER_MODULE,
     dbFile: path.resolve(dbFile),
+    role: 'writer',
     annotator: opts.annotator,
     create: opts.create ?? false,
     demoIfMissing: opts.demoIfMissing ?? false,
   };
-  const worker = new Worker(opts.workerScript ?? BOOTSTRAP, { workerData: config });
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  /** Why the host can no longer answer (crash, exit or close); null while it runs. */
-  let gone: string | null = null;
-  let onClosed: (() => void) | null = null;
-  let onStartup: ((m: HostStartup | { type: 'crash'; message: string }) => void) | null = null;
+  const script = opts.workerScript ?? BOOTSTRAP;
+  const writer = await ServiceThread.start(script, config);
+  // Readers open the file the writer opened (and created or migrated): only now is it there, at the current schema.
+  const size = Math.max(0, Math.floor(opts.readers ?? DEFAULT_READERS));
+  const pool: ReaderPool | null = size > 0 ? startReaderPool(size, script, { ...config, dbFile: writer.workspace }) : null;
+  // Readers of a writer that stopped (crashed) would keep the file open for nothing: they stop too.
+  writer.onGone = () => void pool?.close();
+  if (pool && opts.waitForReaders) await pool.started;
 
-  const failAll = (reason: string) => {
-    for (const [id, p] of pending) {
-      pending.delete(id);
-      if (p.kind === 'call') p.resolve(stopped(p.method, reason));
-      else p.reject(new CotscopeError(`media: the workspace service stopped (${reason})`, 'internal'));
-    }
+  const onWriter = async (method: string, input: unknown): Promise<Result<unknown>> => {
+    const r = await writer.call(method, input);
+    return isLost(r) ? stopped(method, r.lost) : r;
   };
-  const die = (reason: string) => {
-    if (gone === null) gone = reason;
-    failAll(gone);
-    onStartup?.({ type: 'crash', message: reason });
-    onClosed?.();
+  const mediaOnWriter = async (id: number): Promise<MediaFile | null> => {
+    const a: MediaAnswer = await writer.mediaFile(id);
+    if (isLost(a)) throw new CotscopeError(`media: the workspace service stopped (${a.lost})`, 'internal');
+    if ('error' in a) throw new CotscopeError(`media: ${a.error}`, 'internal');
+    return a.file;
   };
-
-  worker.on('message', (m: HostResponse | HostStartup) => {
-    if (m.type === 'ready' || m.type === 'fatal') return onStartup?.(m);
-    if (m.type === 'closed') return onClosed?.();
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (m.type === 'result' && p.kind === 'call') p.resolve(m.result);
-    else if (m.type === 'media' && p.kind === 'media') {
-      if (m.error) p.reject(new CotscopeError(`media: ${m.error}`, 'internal'));
-      else p.resolve(m.file);
-    }
-  });
-  worker.on('error', (err) => die(`crashed: ${err.message}`));
-  worker.on('exit', (code) => die(code === 0 ? 'closed' : `exited with code ${code}`));
-
-  const startup = await new Promise<HostStartup | { type: 'crash'; message: string }>((resolve) => (onStartup = resolve));
-  onStartup = null;
-  if (startup.type !== 'ready') {
-    await worker.terminate();
-    if (startup.type === 'fatal') throw new CotscopeError(startup.message, startup.code);
-    throw new CotscopeError(`the workspace service could not start: ${startup.message}`, 'internal');
-  }
-
-  const post = (m: HostRequest) => worker.postMessage(m);
   let closing: Promise<void> | null = null;
 
   return {
-    workspace: startup.workspace,
+    workspace: writer.workspace,
     call(method, input) {
-      if (gone !== null) return Promise.resolve(stopped(method, gone));
-      const id = nextId++;
-      return new Promise((resolve) => {
-        pending.set(id, { kind: 'call', method, resolve });
-        try {
-          post({ type: 'call', id, method, input });
-        } catch (err) {
-          // an input that cannot be cloned to the worker (a function, a symbol) is invalid input, not a crash
-          pending.delete(id);
-          resolve({ ok: false, error: { code: 'invalid_input', message: `${method}: input cannot be sent: ${(err as Error).message}` } });
-        }
-      });
+      if (writer.gone !== null) return Promise.resolve(stopped(method, writer.gone));
+      if (pool && isReadMethod(method)) {
+        const answered = pool.call(method, input, () => onWriter(method, input));
+        if (answered) return answered;
+      }
+      return onWriter(method, input);
     },
-    mediaFile(mediaId) {
-      if (gone !== null) return Promise.reject(new CotscopeError(`media: the workspace service stopped (${gone})`, 'internal'));
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { kind: 'media', resolve, reject });
-        post({ type: 'media', id, mediaId });
-      });
+    mediaFile(id) {
+      if (writer.gone !== null) return Promise.reject(new CotscopeError(`media: the workspace service stopped (${writer.gone})`, 'internal'));
+      return pool?.mediaFile(id, () => mediaOnWriter(id)) ?? mediaOnWriter(id);
     },
+    readers: () => pool?.status() ?? { size: 0, ready: 0, restarts: 0, lastFailure: null },
     close() {
-      if (closing) return closing;
-      closing = (async () => {
-        if (gone === null) {
-          const closed = new Promise<void>((resolve) => (onClosed = resolve));
-          post({ type: 'close' });
-          const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
-          await closed;
-          clearTimeout(timer);
-          gone = 'closed';
-        }
-        failAll('closed');
-        await worker.terminate();
+      // Readers first: the writer's connection must be the last one open, so that closing it checkpoints the WAL
+      // into the database file and removes it (a read-only connection closing last cannot).
+      closing ??= (async () => {
+        await pool?.close();
+        await writer.close();
       })();
       return closing;
     },

@@ -22,9 +22,10 @@ export interface Store {
   close(): void;
 }
 
-/** SQLite's "database is locked": another connection holds the lock this one needs. */
+/** SQLite's "database is locked": another connection holds the lock this one needs (SQLITE_BUSY and its extended codes). */
 export function isBusy(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
 }
 
 export function nowIso(): string {
@@ -59,6 +60,42 @@ export function openStore(file: string, opts: OpenOptions = {}): Store {
     if (isBusy(err)) {
       throw new CotscopeError(`${abs}: the workspace is busy (another cotscope is writing to it, say a run import); try again when it is done`, 'busy');
     }
+    throw new CotscopeError(`${abs}: cannot open as a workspace: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A read-only connection to a workspace that its writer (the service's own connection) has already opened and
+ * migrated: for the service's reader threads (service-readers.ts). It never creates the file, never migrates and
+ * never writes: SQLite opens it read-only and `query_only` refuses any statement that would change the file. A
+ * workspace whose schema is not this cotscope's (older: not migrated yet; newer; not a workspace) is refused. In WAL
+ * mode each read sees what was committed before it began, and never waits for the writer.
+ */
+export function openStoreReadOnly(file: string, opts: Pick<OpenOptions, 'migrationsDir'> = {}): Store {
+  const abs = path.resolve(file);
+  let db: Db;
+  try {
+    db = new Database(abs, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    const missing = !fs.existsSync(abs);
+    throw new CotscopeError(`${abs}: ${missing ? 'no such workspace' : `cannot open as a workspace: ${(err as Error).message}`}`, missing ? 'not_found' : 'internal');
+  }
+  try {
+    const latest = loadMigrations(opts.migrationsDir).length;
+    const version = refuseNewer(db, abs, latest);
+    refuseForeign(db, abs);
+    if (version !== latest) {
+      throw new CotscopeError(`${abs}: schema version ${version}, not ${latest}: a reader does not migrate; open the workspace for writing first`, 'internal');
+    }
+    db.pragma('query_only = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -65536'); // as the writer's
+    db.pragma('temp_store = MEMORY');
+    return { db, file: abs, migration: { from: version, to: version, backup: null }, close: () => db.close() };
+  } catch (err) {
+    db.close();
+    if (err instanceof CotscopeError) throw err;
+    if (isBusy(err)) throw new CotscopeError(`${abs}: the workspace is busy (another cotscope is writing to it); try again when it is done`, 'busy');
     throw new CotscopeError(`${abs}: cannot open as a workspace: ${(err as Error).message}`);
   }
 }
