@@ -1,5 +1,6 @@
 // Synthetic SEED-Bench-R1 files for the benchmark: a validation_L1 annotation file and an infer.py output file with
 // many responses (sampled rollouts) in exactly the real shape. Seeded, so every run writes the same bytes.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 
@@ -128,4 +129,74 @@ export async function writeBenchFiles(dir: string, responses: number, sampleCoun
   out.end(buf);
   await once(out, 'finish');
   return { annotations, run };
+}
+
+export interface JudgedResponse {
+  run: string;
+  sample_id: string;
+  rollout: number;
+  step_count: number;
+  raw_length: number;
+}
+
+const JUDGE_NOTES = ['answer contradicts the last step', 'the cue in the last frame is ignored', 'steps repeat', 'the goal is lost', ''];
+
+/**
+ * `count` lines of an LLM judge's labels over `responses`, as import-tags reads them: about 7 in 10 a tag (a label,
+ * steps, sometimes a span or a time, a note, a severity), the rest a verdict; every line one row — no tag twice and at
+ * most one verdict per response — so an import adds exactly `tags` + `verdicts` rows.
+ */
+export function judgeLines(
+  responses: readonly JudgedResponse[],
+  labels: readonly string[],
+  count: number,
+  rand: () => number,
+): { lines: string[]; tags: number; verdicts: number } {
+  if (!responses.some((r) => r.step_count > 0)) throw new Error('judgeLines: no response with steps to tag');
+  const lines: string[] = [];
+  const judged = new Set<number>();
+  const seen = new Set<string>();
+  let tags = 0;
+  let verdicts = 0;
+  while (lines.length < count) {
+    const i = Math.floor(rand() * responses.length);
+    const r = responses[i];
+    const key = { run: r.run, sample_id: r.sample_id, rollout: r.rollout };
+    if (rand() < 0.3 && !judged.has(i)) {
+      judged.add(i);
+      lines.push(JSON.stringify({ ...key, verdict: (['yes', 'no', 'unclear'] as const)[Math.floor(rand() * 3)] }));
+      verdicts++;
+      continue;
+    }
+    const first = Math.floor(rand() * r.step_count);
+    const steps = rand() < 0.5 ? [first] : [first, first + Math.floor(rand() * (r.step_count - first))];
+    const start = Math.floor(rand() * r.raw_length);
+    const span = rand() < 0.5 ? [start, start + Math.floor(rand() * Math.min(200, r.raw_length - start))] : undefined;
+    const t = Math.round(rand() * 300) / 10;
+    const time = rand() < 0.3 ? [t, t + 1.5] : undefined;
+    const tag = { ...key, label: labels[Math.floor(rand() * labels.length)], steps, span, time };
+    // What makes a tag's identity in import-tags ([i] and [i, i] are the same steps).
+    const id = JSON.stringify([i, tag.label, steps[0], steps[steps.length - 1], span, time]);
+    if (r.step_count === 0 || seen.has(id)) continue;
+    seen.add(id);
+    const note = JUDGE_NOTES[Math.floor(rand() * JUDGE_NOTES.length)];
+    lines.push(JSON.stringify({ ...tag, note: note || undefined, severity: (['minor', 'major', 'critical'] as const)[Math.floor(rand() * 3)] }));
+    tags++;
+  }
+  return { lines, tags, verdicts };
+}
+
+/**
+ * A pack's rows handed to another annotator under new UUIDs: merged into the workspace it came from, every row is new
+ * (a pack merge of the same rows as an import, for the benchmark and the tests that compare the two).
+ */
+export function reassignPack(from: string, to: string, annotator: string): void {
+  const lines = fs.readFileSync(from, 'utf8').split('\n').filter(Boolean);
+  const out = lines.map((text, i) => {
+    const o = JSON.parse(text);
+    if (i === 0) o.annotators = [{ name: annotator, kind: 'human' }];
+    else Object.assign(o, { uuid: crypto.randomUUID(), annotator });
+    return JSON.stringify(o);
+  });
+  fs.writeFileSync(to, out.join('\n') + '\n');
 }

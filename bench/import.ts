@@ -70,6 +70,14 @@ try {
     }),
   );
 
+  process.stdout.write("timing a judge's labels: import-tags, again unchanged, and the same rows as a pack merge…\n");
+  const judge = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'tags.ts'), path.join(dir, 'import.db'), dir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+
   process.stdout.write('timing the response list under load: 1 client, then 20 at once, with and without the reader threads…\n');
   const load = JSON.parse(
     execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'load.ts'), path.join(dir, 'import.db')], {
@@ -119,6 +127,7 @@ try {
       ]),
     ),
     team,
+    import_tags: judge,
     load,
     ui: { ...ui, targets: { tag_keystroke_to_shown_ms: 50, response_switch_to_first_frame_ms: 300 } },
   };
@@ -151,6 +160,7 @@ try {
       `agg      (${results.aggregates.responses.toLocaleString('en')} responses, ${results.aggregates.tags.toLocaleString('en')} tags, ${results.aggregates.verdicts.toLocaleString('en')} verdicts; each after a tag save; target 50 ms)`,
       `team     agreement, all pairs: median ${team.agreement_all_pairs.median_ms} ms · disagreements, first page: ${team.disagreements_first_page.median_ms} ms · one case: ${team.adjudication_case?.median_ms ?? '–'} ms · bare scan of the same rows: ${team.baseline_scan_tags_and_verdicts.median_ms} ms`,
       `team     pack of ${team.pack.rows.toLocaleString('en')} rows: export ${team.pack.export_rows_per_s.toLocaleString('en')} rows/s, merge back (unchanged) ${team.pack.merge_rows_per_s.toLocaleString('en')} rows/s; bare JSONL of the rows ${team.pack.baseline_rows_per_s.toLocaleString('en')} rows/s`,
+      `tags     judge of ${judge.lines.toLocaleString('en')} lines: import-tags ${judge.first_import_s} s (${judge.first_import_rows_per_s.toLocaleString('en')} rows/s), again unchanged ${judge.reimport_s} s (${judge.reimport_rows_written} row written); same rows as a pack: merge ${judge.pack_merge_s} s, again ${judge.pack_remerge_s} s; bare insert with kept counts ${judge.baseline_with_counts_s} s, bare parse+insert ${judge.baseline_s} s`,
       `load     list, ${load.cases.many_clients.clients} clients: p50 ${load.cases.many_clients.p50_ms} ms, p95 ${load.cases.many_clients.p95_ms} ms (${load.cases.many_clients.readers} readers); without readers p95 ${load.cases.many_clients_no_readers.p95_ms} ms; 1 client p95 ${load.cases.one_client.p95_ms} ms (target p95 < 100 ms)`,
       `ui       ${JSON.stringify(results.ui)}`,
       `written  ${path.relative(process.cwd(), outFile)}`,

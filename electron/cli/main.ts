@@ -56,6 +56,16 @@ function printSkips(skipped: SkipLog): void {
   if (skipped.count > SKIPS_SHOWN) out(`  … and ${skipped.count - SKIPS_SHOWN} more (all are recorded in the workspace)`);
 }
 
+/** Runs a synchronous import; when it is refused as a whole, the lines that made it so are printed before the error. */
+function refusedWithSkips<T>(opts: { json?: boolean }, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof ImportRefused && !opts.json) printSkips(err.skipped);
+    throw err;
+  }
+}
+
 function requireDb(cmd: Command): string {
   const db = cmd.optsWithGlobals().db as string | undefined;
   if (!db) throw new CotscopeError('--db FILE is required (the workspace file)');
@@ -280,10 +290,11 @@ export function buildProgram(): Command {
     .command('import-pack')
     .description("merge a teammate's pack: by UUID, newest wins, deletions by tombstone, never another annotator's work; twice changes nothing")
     .argument('<file>', 'pack file (from export-pack)')
+    .option('--strict', 'import nothing if any line would be skipped')
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (file: string, opts: { strict?: boolean; json?: boolean }, cmd: Command) => {
       await withStore(cmd, (store) => {
-        const r = importPack(store.db, file);
+        const r = refusedWithSkips(opts, () => importPack(store.db, file, { strict: opts.strict }));
         if (opts.json) {
           out(JSON.stringify(r));
           return;
@@ -306,6 +317,7 @@ export function buildProgram(): Command {
         if (r.skipped.count) {
           out(`skipped ${r.skipped.count} line(s):`);
           for (const s of r.skipped.lines.slice(0, SKIPS_SHOWN)) out(`  ${formatSkip(s)}`);
+          if (r.skipped.count > SKIPS_SHOWN) out(`  … and ${r.skipped.count - SKIPS_SHOWN} more (all are recorded in the workspace)`);
         }
       });
     });
@@ -315,10 +327,11 @@ export function buildProgram(): Command {
     .description("import labels made elsewhere (e.g. an LLM judge's verdicts) as one annotator's tags and verdicts; JSONL, see the README")
     .argument('<file>', 'JSONL file: {"run","sample_id","rollout","label",…} or {"run","sample_id","rollout","verdict"} per line')
     .requiredOption('--annotator <name>', "who made these labels (created as a 'judge' unless it exists)")
+    .option('--strict', 'import nothing if any line would be skipped')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { annotator: string; json?: boolean }, cmd: Command) => {
+    .action(async (file: string, opts: { annotator: string; strict?: boolean; json?: boolean }, cmd: Command) => {
       await withStore(cmd, (store) => {
-        const r = importTags(store.db, file, opts.annotator);
+        const r = refusedWithSkips(opts, () => importTags(store.db, file, opts.annotator, { strict: opts.strict }));
         if (opts.json) {
           out(JSON.stringify({ ...r, skipped: { count: r.skipped.count, lines: r.skipped.kept } }));
           return;

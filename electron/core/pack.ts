@@ -10,7 +10,9 @@
 //   {"format":"cotscope-pack","version":1,"cotscope":…,"created_at":…,"workspace":…,"annotators":[{name,kind}],"labels":[…]}
 // then one object per line, `type` first: tag, verdict, adjudicated_verdict, adjudication (adjudications after the
 // tags they point at, in the order they were made: the newest decision on a tag holds). Responses are named by
-// run + level + sample_id + rollout, never by this workspace's row ids.
+// run + level + sample_id + rollout, never by this workspace's row ids. A line whose bytes are not UTF-8 is reported
+// (with the offset of the first such byte) and not merged; a header with such bytes refuses the pack.
+import { isAscii, isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,8 +20,10 @@ import { z } from 'zod';
 import type { MergeCounts, PackReport } from '../../shared/api.ts';
 import { CotscopeError } from './errors.ts';
 import { checkDestination, place } from './export/output.ts';
-import { SkipLog } from './import-report.ts';
+import { ImportRefused, invalidUtf8Reason, SkipLog } from './import-report.ts';
+import { firstInvalidUtf8, inputFileProblem } from './records.ts';
 import { nowIso, type Db, type Store } from './store.ts';
+import { writeTransaction } from './util.ts';
 import { VERSION } from './version.ts';
 
 export const PACK_FORMAT = 'cotscope-pack';
@@ -28,26 +32,62 @@ const UNMATCHED_SHOWN = 10;
 
 // ---------- reading lines ----------
 
-/** Lines of a file, read synchronously in 1 MiB chunks (a pack is merged inside one synchronous transaction). */
-export function* readLines(file: string): Generator<{ line: number; text: string }> {
+export interface FileLine {
+  /** 1-based line number. */
+  line: number;
+  /** The line without its line end (LF or CRLF). */
+  text: string;
+  /**
+   * Set when the line holds bytes that are not UTF-8: the offset in the file (from 0, as `xxd` counts) of the first.
+   * Its text then has U+FFFD in their place: the line is reported, not imported.
+   */
+  invalidUtf8?: number;
+}
+
+/**
+ * Lines of a file, read synchronously in 1 MiB chunks (a pack is merged inside one synchronous transaction). A UTF-8
+ * byte order mark at the start is dropped. Checking UTF-8 costs one native pass over each chunk's complete lines
+ * (isAscii, else isUtf8: a run of lines is valid exactly when each is, since LF never occurs inside a character); only
+ * a chunk that fails is checked line by line, to say which lines and where.
+ */
+export function* readLines(file: string): Generator<FileLine> {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.alloc(1 << 20);
     let rest = Buffer.alloc(0);
+    let base = 0; // the file offset of chunk[0]
     let n = 0;
+    let first = true;
+    const lineOf = (chunk: Buffer, start: number, end: number, ascii: boolean, checkEach: boolean): FileLine => {
+      if (end > start && chunk[end - 1] === 13) end--;
+      const text = chunk.toString(ascii ? 'latin1' : 'utf8', start, end);
+      if (!checkEach || isUtf8(chunk.subarray(start, end))) return { line: n, text };
+      return { line: n, text, invalidUtf8: base + Math.max(start, firstInvalidUtf8(chunk, start, end)) };
+    };
     for (;;) {
       const read = fs.readSync(fd, buf, 0, buf.length, null);
       if (read === 0) break;
       const chunk = rest.length ? Buffer.concat([rest, buf.subarray(0, read)]) : buf.subarray(0, read);
       let start = 0;
+      if (first) {
+        first = false;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
+      }
+      const last = chunk.lastIndexOf(10);
+      const ascii = isAscii(chunk);
+      const checkEach = !ascii && last > start && !isUtf8(chunk.subarray(start, last));
       for (let i = chunk.indexOf(10, start); i !== -1; i = chunk.indexOf(10, start)) {
         n++;
-        yield { line: n, text: chunk.toString('utf8', start, i).replace(/\r$/, '') };
+        yield lineOf(chunk, start, i, ascii, checkEach);
         start = i + 1;
       }
       rest = Buffer.from(chunk.subarray(start));
+      base += start;
     }
-    if (rest.length) yield { line: n + 1, text: rest.toString('utf8').replace(/\r$/, '') };
+    if (rest.length) {
+      n++;
+      yield lineOf(rest, 0, rest.length, isAscii(rest), true);
+    }
   } finally {
     fs.closeSync(fd);
   }
@@ -336,13 +376,14 @@ export function exportPack(store: Store, out: string, opts: { annotators?: reado
 const zero = (): MergeCounts => ({ added: 0, updated: 0, deleted: 0, unchanged: 0, tombstones: 0 });
 
 /** Merges a pack into the workspace in one transaction: all of its valid lines, or nothing if it fails part-way. */
-export function importPack(db: Db, file: string): PackReport {
+export function importPack(db: Db, file: string, opts: { strict?: boolean } = {}): PackReport {
   const abs = path.resolve(file);
-  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new CotscopeError(`${file}: no such file`, 'not_found');
+  const input = inputFileProblem(abs);
+  if ('problem' in input) throw new CotscopeError(`${file}: ${input.problem}`, input.problem === 'no such file' ? 'not_found' : 'invalid');
   const sha = fileSha256Sync(abs);
-  const bytes = fs.statSync(abs).size;
+  const bytes = input.size;
   const merger = new PackMerger(db, abs);
-  return db.transaction(() => merger.run(sha, bytes))();
+  return writeTransaction(db, () => merger.run(sha, bytes, opts.strict ?? false))();
 }
 
 class PackMerger {
@@ -425,17 +466,21 @@ class PackMerger {
       ),
       insertImport: db.prepare(
         `INSERT INTO imports (kind, path, sha256, bytes, format, imported, skipped, imported_at)
-         VALUES ('pack', ?, ?, ?, ?, 0, 0, ?)`,
+         VALUES ('pack', ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      finishImport: db.prepare('UPDATE imports SET imported = ?, skipped = ? WHERE id = ?'),
       insertSkip: db.prepare('INSERT INTO import_skips (import_id, line, field, reason) VALUES (?, ?, ?, ?)'),
     };
   }
 
-  run(sha: string, bytes: number): PackReport {
-    const importId = Number(this.s.insertImport.run(this.file, sha, bytes, `${PACK_FORMAT}-v${PACK_VERSION}`, nowIso()).lastInsertRowid);
+  run(sha: string, bytes: number, strict: boolean): PackReport {
     let sawHeader = false;
-    for (const { line, text } of readLines(this.file)) {
+    for (const { line, text, invalidUtf8 } of readLines(this.file)) {
+      if (invalidUtf8 !== undefined) {
+        // The header says what the file is and brings the labels: a damaged one is no pack to merge.
+        if (!sawHeader) throw new CotscopeError(`${this.file}:${line}: not a cotscope pack: its header has ${invalidUtf8Reason(invalidUtf8)}; nothing imported`);
+        this.skip(line, null, invalidUtf8Reason(invalidUtf8));
+        continue;
+      }
       if (!text.trim()) continue;
       let value: unknown;
       try {
@@ -459,10 +504,16 @@ class PackMerger {
       this.merge(line, parsed.data);
     }
     if (!sawHeader) throw new CotscopeError(`${this.file}: empty file, not a cotscope pack`);
+    if (strict && this.skips.count > 0) {
+      throw new ImportRefused(`${this.file}: ${this.skips.count} line(s) would be skipped; nothing imported (--strict)`, 'strict', this.skips);
+    }
     let imported = 0;
     for (const c of [this.report.tags, this.report.verdicts, this.report.adjudications]) imported += c.added + c.updated + c.deleted + c.tombstones;
+    // The merge's own entry in the import log, written once with its counts: all a pack merged twice writes.
+    const importId = Number(
+      this.s.insertImport.run(this.file, sha, bytes, `${PACK_FORMAT}-v${PACK_VERSION}`, imported, this.skips.count, nowIso()).lastInsertRowid,
+    );
     for (const s of this.skips.kept) this.s.insertSkip.run(importId, s.line, s.field, s.reason);
-    this.s.finishImport.run(imported, this.skips.count, importId);
     return {
       ...this.report,
       unmatched: { count: this.unmatched.size, first: [...this.unmatched].slice(0, UNMATCHED_SHOWN) },

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -116,6 +117,84 @@ describe('cotscope teammates commands', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('import-tags refuses a file with nothing usable, and --strict refuses any bad line, recording nothing (as import-run does)', () => {
+    const db = copy('refuse.db');
+    const count = (sql: string) => {
+      const d = new Database(db, { readonly: true });
+      try {
+        return d.prepare(sql).pluck().get() as number;
+      } finally {
+        d.close();
+      }
+    };
+    const before = count('SELECT COUNT(*) FROM imports');
+
+    const empty = path.join(dir, 'empty.jsonl');
+    fs.writeFileSync(empty, '\n\n');
+    const e = cotscope('--db', db, 'import-tags', empty, '--annotator', 'ghost');
+    expect(e.code).toBe(1);
+    expect(e.stderr).toBe(`cotscope: ${empty}: no records found; nothing imported\n`);
+
+    const allBad = jsonl('all-bad.jsonl', [
+      { run: 'rl-grpo', sample_id: '2051', verdict: 'nope' },
+      { run: 'no-such-run', sample_id: '2051', verdict: 'no' },
+    ]);
+    const b = cotscope('--db', db, 'import-tags', allBad, '--annotator', 'ghost');
+    expect(b.code).toBe(1);
+    expect(b.stdout).toMatch(/all-bad\.jsonl:1: field `verdict`/);
+    expect(b.stdout).toMatch(/all-bad\.jsonl:2: field `run`: unknown run "no-such-run"/);
+    expect(b.stderr).toBe(`cotscope: ${allBad}: no valid lines (2 skipped); nothing imported\n`);
+
+    const mixed = jsonl('mixed.jsonl', [
+      { run: 'rl-grpo', sample_id: '2051', verdict: 'no' },
+      { run: 'rl-grpo', sample_id: '2051', verdict: 'nope' },
+    ]);
+    const strict = cotscope('--db', db, 'import-tags', mixed, '--annotator', 'ghost', '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/mixed\.jsonl:2: field `verdict`/);
+    expect(strict.stderr).toBe(`cotscope: ${mixed}: 1 line(s) would be skipped; nothing imported (--strict)\n`);
+
+    // Nothing of the three refused imports is in the workspace: no import entry, no "ghost" judge, no verdict.
+    expect(count('SELECT COUNT(*) FROM imports')).toBe(before);
+    expect(count("SELECT COUNT(*) FROM annotators WHERE name = 'ghost'")).toBe(0);
+    const ok = cotscope('--db', db, 'import-tags', mixed, '--annotator', 'ghost');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/as new judge "ghost": .*verdicts 1 added/);
+
+    // A pack with a bad line: merged without it, or under --strict refused as a whole.
+    const pack = path.join(dir, 'strict.pack');
+    expect(cotscope('--db', db, 'export-pack', '--out', pack, '--annotator', 'ghost').code).toBe(0);
+    fs.appendFileSync(pack, '{"type":"verdict","uuid":"x"}\n');
+    const lines = fs.readFileSync(pack, 'utf8').trimEnd().split('\n').length;
+    const other = copy('refuse-2.db');
+    const refused = cotscope('--db', other, 'import-pack', pack, '--strict');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(new RegExp(`strict\\.pack:${lines}: `));
+    expect(refused.stderr).toBe(`cotscope: ${pack}: 1 line(s) would be skipped; nothing imported (--strict)\n`);
+    expect(cotscope('--db', other, 'import-pack', pack).stdout).toMatch(/verdicts: 1 added/);
+  });
+
+  it('import-tags and import-pack name each line whose bytes are not UTF-8, with its byte offset; a damaged pack header refuses the pack', () => {
+    const db = copy('bytes.db');
+    const good = Buffer.from(JSON.stringify({ run: 'rl-grpo', sample_id: '2051', verdict: 'no' }) + '\n');
+    const bad = Buffer.concat([Buffer.from('{"run":"rl-grpo","sample_id":"2107","label":"inconsistent","note":"'), Buffer.from([0x80]), Buffer.from('"}\n')]);
+    const file = path.join(dir, 'bytes.jsonl');
+    fs.writeFileSync(file, Buffer.concat([good, bad]));
+    const r = cotscope('--db', db, 'import-tags', file, '--annotator', 'judge');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/verdicts 1 added/);
+    expect(r.stdout).toContain(`bytes.jsonl:2: invalid UTF-8 at byte ${good.length + bad.indexOf(0x80)}`);
+
+    const pack = path.join(dir, 'bytes.pack');
+    expect(cotscope('--db', db, 'export-pack', '--out', pack).code).toBe(0);
+    const [header, ...rest] = fs.readFileSync(pack, 'utf8').trimEnd().split('\n');
+    const damaged = Buffer.concat([Buffer.from(header.slice(0, -1) + ',"x":"'), Buffer.from([0xff]), Buffer.from('"}\n' + rest.join('\n') + '\n')]);
+    fs.writeFileSync(pack, damaged);
+    const refused = cotscope('--db', copy('bytes-2.db'), 'import-pack', pack);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`cotscope: ${pack}:1: not a cotscope pack: its header has invalid UTF-8 at byte ${damaged.indexOf(0xff)}; nothing imported\n`);
+  });
+
   it("export-pack and import-pack carry a teammate's work, and the second import changes nothing", () => {
     const theirs = copy('theirs.db');
     const tags = jsonl('their-tags.jsonl', [
@@ -150,5 +229,10 @@ describe('cotscope teammates commands', () => {
     const none = cotscope('--db', mine, 'import-pack', path.join(dir, 'nope.pack'));
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/^cotscope: .*nope\.pack: no such file\n$/);
+    // A folder given as the file is named as one, by both commands.
+    const folder = cotscope('--db', mine, 'import-pack', dir);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toBe(`cotscope: ${dir}: is a folder, not a file\n`);
+    expect(cotscope('--db', mine, 'import-tags', dir, '--annotator', 'judge').stderr).toBe(`cotscope: ${dir}: is a folder, not a file\n`);
   });
 });

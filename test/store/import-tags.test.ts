@@ -1,5 +1,6 @@
-// import-tags on the demo workspace: both line shapes, every bad line reported by number and field, the judge
-// annotator, and re-import idempotence.
+// import-tags on the demo workspace: both line shapes, every bad line reported by number and field (bytes that are not
+// UTF-8 by their offset), the judge annotator, and re-import idempotence — a re-import writes nothing. Its speed beside
+// a pack merge of the same rows is measured by `npm run bench` (bench/tags.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -167,5 +168,105 @@ describe('import-tags', () => {
       [1, 'level', 'field `level`: sample 2051 is in L1 and L2 for run "rl-grpo": add "level"'],
     ]);
     expect(amb.verdicts.added).toBe(1);
+  });
+});
+
+/** Rows every statement of this connection wrote since it opened, the kept counts' triggers' writes included. */
+const totalChanges = (db: Store['db']) => db.prepare('SELECT total_changes()').pluck().get() as number;
+
+/** The kept counts the dashboard reads (schema versions 4 and 7): a trigger that ran on a write shows here. */
+function keptCounts(db: Store['db']) {
+  const tables = ['review_marks', 'label_marks', 'review_counts', 'label_counts', 'pair_counts', 'response_masks', 'label_masks', 'review_mask_counts', 'label_mask_counts'];
+  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]));
+}
+
+describe('import-tags writes only what changed', () => {
+  it('a re-import writes nothing but its entry in the import log; a new note writes the tag alone, no kept count', () => {
+    const file = write('judge.jsonl', GOOD);
+    importTags(store.db, file, 'judge');
+    const tags = () => store.db.prepare('SELECT * FROM tags ORDER BY id').all();
+    const before = { tags: tags(), verdicts: store.db.prepare('SELECT * FROM verdicts ORDER BY id').all(), counts: keptCounts(store.db) };
+
+    const changes = totalChanges(store.db);
+    const again = importTags(store.db, file, 'judge');
+    expect(again.tags).toEqual({ added: 0, updated: 0, unchanged: 3 });
+    expect(totalChanges(store.db) - changes).toBe(1); // the imports row, written once with its counts
+    expect(store.db.prepare("SELECT imported, skipped FROM imports WHERE kind = 'tags' ORDER BY id DESC").get()).toEqual({ imported: 0, skipped: 0 });
+    expect({ tags: tags(), verdicts: store.db.prepare('SELECT * FROM verdicts ORDER BY id').all(), counts: keptCounts(store.db) }).toEqual(before);
+
+    // A new note changes what no count holds: the tag's row and the import's are all that is written.
+    const noted = write('noted.jsonl', [{ ...GOOD[0], note: 'a better note' }]);
+    const c2 = totalChanges(store.db);
+    expect(importTags(store.db, noted, 'judge').tags).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(totalChanges(store.db) - c2).toBe(2);
+    expect(keptCounts(store.db)).toEqual(before.counts);
+
+    // A tag deleted since (a pack's tombstone) and imported again comes back, and the counts follow it.
+    const uuid = (before.tags as { uuid: string; note: string | null }[]).find((t) => t.note === GOOD[0].note)!.uuid;
+    store.db.prepare("UPDATE tags SET deleted_at = '2026-06-01T00:00:00.000Z' WHERE uuid = ?").run(uuid);
+    expect(keptCounts(store.db)).not.toEqual(before.counts);
+    const revived = importTags(store.db, file, 'judge');
+    expect(revived.tags).toEqual({ added: 0, updated: 1, unchanged: 2 });
+    expect(keptCounts(store.db)).toEqual(before.counts);
+  });
+
+  it("revises the annotator's own verdict made in the app, whatever its UUID, and leaves it alone when it agrees", async () => {
+    const id = responseId('rl-grpo', '2051');
+    await call('setVerdict', { responseId: id, supports: 'yes', reviewStatus: 'done' });
+    const mine = store.db.prepare('SELECT uuid FROM verdicts WHERE response_id = ?').pluck().get(id);
+    expect(importTags(store.db, write('ana.jsonl', [{ ...GOOD[1], verdict: 'yes' }]), 'ana').verdicts).toEqual({ added: 0, updated: 0, unchanged: 1 });
+    expect(importTags(store.db, write('ana2.jsonl', [GOOD[1]]), 'ana').verdicts).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(store.db.prepare('SELECT uuid, supports FROM verdicts WHERE response_id = ?').all(id)).toEqual([{ uuid: mine, supports: 'no' }]);
+  });
+
+  it("never revises a tag of that UUID that is another annotator's here", () => {
+    const file = write('judge.jsonl', [GOOD[0]]);
+    importTags(store.db, file, 'judge');
+    // As a hand-edited pack could leave it: the derived UUID now on ana's tag.
+    const ana = store.db.prepare("INSERT INTO annotators (name, kind, created_at) VALUES ('ana2', 'human', '2026-01-01T00:00:00.000Z')").run().lastInsertRowid;
+    store.db.prepare('UPDATE tags SET annotator_id = ?').run(ana);
+    const r = importTags(store.db, write('noted.jsonl', [{ ...GOOD[0], note: 'rewritten' }, GOOD[1]]), 'judge');
+    expect(r.tags).toEqual({ added: 0, updated: 0, unchanged: 0 });
+    expect(r.verdicts.added).toBe(1);
+    expect(r.skipped.kept.map((k) => [k.line, k.reason])).toEqual([[1, "the same tag is in this workspace as another annotator's; not imported"]]);
+    expect(store.db.prepare('SELECT note FROM tags').pluck().all()).toEqual([GOOD[0].note]);
+  });
+});
+
+describe('import-tags and bytes that are not UTF-8', () => {
+  it('reports each such line by number and the offset of the first bad byte in the file, and imports the rest', () => {
+    const line = (o: object) => Buffer.from(JSON.stringify(o));
+    const note = (bytes: number[]) => Buffer.concat([Buffer.from(JSON.stringify({ ...GOOD[2], note: 'X' }).split('"X"')[0] + '"'), Buffer.from(bytes), Buffer.from('"}')]);
+    const lines = [
+      line(GOOD[0]),
+      note([0x62, 0xff, 0x61]), // 2: a byte that never occurs in UTF-8
+      line(GOOD[1]),
+      note([0xe2, 0x82]), // 4: a character cut short (the closing quote follows its second byte)
+      line({ ...GOOD[3], note: 'déjà vu — “quoted” 🎥' }), // 5: well-formed UTF-8 of 2, 3 and 4 bytes
+      note([0xed, 0xa0, 0x80]), // 6: a UTF-16 surrogate written as UTF-8
+    ];
+    // CRLF line ends, as a judge written on Windows has them.
+    const bytes = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\r\n')]));
+    const file = path.join(dir, 'judge-bytes.jsonl');
+    fs.writeFileSync(file, bytes);
+    const offsetOf = (i: number, pattern: number[]) => {
+      const start = lines.slice(0, i).reduce((n, l) => n + l.length + 2, 0);
+      return start + lines[i].indexOf(Buffer.from(pattern));
+    };
+
+    const r = importTags(store.db, file, 'judge');
+    expect(r.skipped.kept.map((k) => [k.line, k.field, k.reason])).toEqual([
+      [2, null, `invalid UTF-8 at byte ${offsetOf(1, [0xff])}`],
+      [4, null, `invalid UTF-8 at byte ${offsetOf(3, [0xe2, 0x82])}`],
+      [6, null, `invalid UTF-8 at byte ${offsetOf(5, [0xed, 0xa0])}`],
+    ]);
+    expect(r.tags.added).toBe(2);
+    expect(r.verdicts.added).toBe(2);
+    // Nothing with U+FFFD in it reached the workspace; the well-formed characters did.
+    expect(store.db.prepare("SELECT COUNT(*) FROM tags WHERE note LIKE '%' || char(65533) || '%'").pluck().get()).toBe(0);
+    expect(store.db.prepare('SELECT note FROM tags WHERE note IS NOT NULL ORDER BY id').pluck().all()).toEqual([GOOD[0].note, 'déjà vu — “quoted” 🎥']);
+    expect(store.db.prepare('SELECT line, reason FROM import_skips ORDER BY line').all()).toEqual(
+      r.skipped.kept.map((k) => ({ line: k.line, reason: k.reason })),
+    );
   });
 });

@@ -1,12 +1,13 @@
-// Packs between two copies of the demo workspace: what a pack carries, merge idempotence, tombstones, newest-wins,
-// never another annotator's work, unmatched responses, and the round trip pack → import → pack.
+// Packs between two copies of the demo workspace: what a pack carries, merge idempotence (a second merge writes
+// nothing), tombstones, newest-wins, never another annotator's work, unmatched responses, lines whose bytes are not
+// UTF-8, and the round trip pack → import → pack.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../electron/core/demo.ts';
 import { dispatch } from '../../electron/core/dispatch.ts';
-import { exportPack, importPack } from '../../electron/core/pack.ts';
+import { exportPack, importPack, readLines } from '../../electron/core/pack.ts';
 import { createService, type Service } from '../../electron/core/service.ts';
 import { openStore, type Store } from '../../electron/core/store.ts';
 import type { Input, MethodName, Output } from '../../shared/api.ts';
@@ -308,5 +309,88 @@ describe('import-pack', () => {
     expect(la.length).toBe(6);
     expect(hb.annotators).toEqual(ha.annotators);
     expect(hb.labels).toEqual(ha.labels);
+  });
+});
+
+describe('import-pack writes only what changed', () => {
+  it('a pack merged a second time writes nothing but its entry in the import log', async () => {
+    const ana = workspace('ana');
+    await anasWork(ana);
+    const file = path.join(root, 'twice.pack');
+    exportPack(ana.store, file);
+    const bob = workspace('bob');
+    importPack(bob.store.db, file);
+    const changes = () => bob.store.db.prepare('SELECT total_changes()').pluck().get() as number;
+    const before = changes();
+    const again = importPack(bob.store.db, file);
+    expect(again.tags.unchanged + again.verdicts.unchanged).toBe(5);
+    expect(changes() - before).toBe(1);
+    expect(bob.store.db.prepare("SELECT imported, skipped FROM imports WHERE kind = 'pack' ORDER BY id DESC").get()).toEqual({ imported: 0, skipped: 0 });
+  });
+});
+
+describe('packs and bytes that are not UTF-8', () => {
+  /** Ana's pack with a byte that is not UTF-8 put into the note of line `at` (1 is the header). */
+  async function damaged(name: string, at: number): Promise<{ file: string; offset: number; lines: string[] }> {
+    const ana = workspace('ana');
+    await anasWork(ana);
+    const file = path.join(root, name);
+    exportPack(ana.store, file);
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    const parts = lines.map((l) => Buffer.from(l + '\n'));
+    const target = lines[at - 1];
+    const cut = at === 1 ? target.indexOf('"workspace":"') + 13 : target.indexOf('"uuid":"') + 8;
+    parts[at - 1] = Buffer.concat([Buffer.from(target.slice(0, cut)), Buffer.from([0xc3, 0x28]), Buffer.from(target.slice(cut) + '\n')]);
+    fs.writeFileSync(file, Buffer.concat(parts));
+    const offset = parts.slice(0, at - 1).reduce((n, p) => n + p.length, 0) + Buffer.byteLength(target.slice(0, cut));
+    return { file, offset, lines };
+  }
+
+  it('reports a line holding them by number and the offset of the first, and merges the rest', async () => {
+    const { file, offset, lines } = await damaged('bytes.pack', 3);
+    const bob = workspace('bob');
+    const r = importPack(bob.store.db, file);
+    expect(r.skipped.lines.map((k) => [k.line, k.field, k.reason])).toEqual([[3, null, `invalid UTF-8 at byte ${offset}`]]);
+    const merged = r.tags.added + r.tags.tombstones + r.verdicts.added;
+    expect(merged).toBe(lines.length - 2);
+    expect(bob.store.db.prepare("SELECT COUNT(*) FROM tags WHERE uuid LIKE '%' || char(65533) || '%'").pluck().get()).toBe(0);
+  });
+
+  it('refuses a pack whose header holds them, and imports nothing', async () => {
+    const { file, offset } = await damaged('bad-header.pack', 1);
+    const bob = workspace('bob');
+    expect(() => importPack(bob.store.db, file)).toThrow(`${file}:1: not a cotscope pack: its header has invalid UTF-8 at byte ${offset}; nothing imported`);
+    expect(bob.store.db.prepare("SELECT COUNT(*) FROM imports WHERE kind = 'pack'").pluck().get()).toBe(0);
+    expect(bob.store.db.prepare("SELECT COUNT(*) FROM annotators WHERE name = 'ana'").pluck().get()).toBe(0);
+  });
+
+  it('reads a pack that begins with a byte order mark, as an editor on Windows saves it', async () => {
+    const ana = workspace('ana');
+    await anasWork(ana);
+    const file = path.join(root, 'bom.pack');
+    exportPack(ana.store, file);
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(file)]));
+    const r = importPack(workspace('bob').store.db, file);
+    expect(r.tags.added + r.tags.tombstones + r.verdicts.added).toBe(5);
+  });
+
+  it('finds lines and bad bytes across the 1 MiB reads: a character split by a read is whole, offsets are exact', () => {
+    // Line 1 ends so that a 3-byte character straddles the first read's end; line 3 holds a bad byte past it.
+    const MiB = 1 << 20;
+    const first = Buffer.concat([Buffer.from('a'.repeat(MiB - 1)), Buffer.from('€'), Buffer.from('\n')]);
+    const second = Buffer.from('ok ✓\r\n');
+    const third = Buffer.concat([Buffer.from('x'.repeat(100)), Buffer.from([0xf8]), Buffer.from('y\n')]);
+    const last = Buffer.concat([Buffer.from('no line end '), Buffer.from([0xe2, 0x82])]); // cut short by the file's end
+    const file = path.join(root, 'chunks.jsonl');
+    fs.writeFileSync(file, Buffer.concat([first, second, third, last]));
+    const read = [...readLines(file)];
+    expect(read.map((l) => [l.line, l.text.length, l.invalidUtf8])).toEqual([
+      [1, MiB, undefined],
+      [2, 4, undefined],
+      [3, 102, first.length + second.length + 100],
+      [4, expect.any(Number), first.length + second.length + third.length + 12],
+    ]);
+    expect(read[0].text.endsWith('a€')).toBe(true);
+    expect(read[1].text).toBe('ok ✓');
   });
 });
