@@ -682,6 +682,308 @@ const K4: { sample_id: number; response: Response }[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
+// checks-gold: chains written to exercise the automatic reasoning checks (electron/core/checks/), each with the
+// suggestions a person applying the checks' definitions (docs/checks.md) expects, written by hand from what the chain
+// says — in other words, with paraphrases, pronouns and synonyms read as a reader reads them. `intent` says which check
+// the chain was written for; `expect` lists EVERY suggestion due (any check), in the registry's order, with the steps
+// (first, last; 0-based, as shared/steps.ts splits the chain) it should point at, or null for the whole response.
+// Expected suggestions that the checks miss, or extra ones they make, stay here as they are: the tests and the
+// precision/recall figures measure them.
+
+type CheckName =
+  | 'answer-conflict' | 'ruled-out-then-chosen' | 'no-commitment' | 'repeats-done-step' | 'overlooked-cue'
+  | 'ignored-goal' | 'degenerate';
+
+const CHECK_LABEL: Record<CheckName, Label> = {
+  'answer-conflict': 'inconsistent',
+  'ruled-out-then-chosen': 'inconsistent',
+  'no-commitment': 'inconsistent',
+  'repeats-done-step': 'temporal-order',
+  'overlooked-cue': 'overlooked-cue',
+  'ignored-goal': 'ignored-goal',
+  degenerate: 'degenerate',
+};
+
+interface GoldChain {
+  sample_id: number | string;
+  intent: string;
+  text: string;
+  expect: [CheckName, [number, number] | null][];
+}
+
+const g = (sample_id: number | string, intent: string, text: string, ...expect: [CheckName, [number, number] | null][]): GoldChain => ({
+  sample_id,
+  intent,
+  text,
+  expect,
+});
+const think = (reasoning: string, answer: string | null): string =>
+  `<think>${reasoning}</think>` + (answer === null ? '' : `<answer>${answer}</answer>`);
+
+const GOLD: GoldChain[] = [
+  // --- answer-conflict: fires -------------------------------------------------------------------------------
+  g(2318, 'answer-conflict: concludes "stir the sauce" (D), answers A',
+    think('The pot was filled with water, put on the hob, the hob was turned on and salt was added to the water. The ' +
+      'water is boiling and the pasta packet is open. The sauce will need attention as well, so the next step is to ' +
+      'stir the sauce.', 'A'),
+    ['answer-conflict', [2, 2]]),
+  g(U1, 'answer-conflict: concludes "sand the stool" (D), answers A',
+    think('I opened the paint tin, stirred the paint and dipped the brush in the paint. The brush is loaded and the ' +
+      'wooden stool is still bare. Before painting, the surface should be smooth, so I will sand the stool first.', 'A'),
+    ['answer-conflict', [2, 2]]),
+  g(3120, 'answer-conflict: "So the answer is B.", answers A',
+    think('The bicycle was turned upside down, the front wheel was removed and I took the tyre lever. The tyre is flat ' +
+      'and the lever is in my hand. To find the puncture, the tyre has to be pumped first. So the answer is B.', 'A'),
+    ['answer-conflict', [3, 3]]),
+  g(3301, 'answer-conflict: concludes the pillow goes back on the bed (C), answers D',
+    think('I removed the pillow, pulled the duvet off and straightened the sheet. The sheet is smooth and the pillow is ' +
+      'on the floor, so the pillow should go back on the bed now.', 'D'),
+    ['answer-conflict', [1, 1]]),
+  g(2472, 'answer-conflict: concludes the fridge should be opened (C), answers D',
+    think('I took the cloth, made it wet and wiped the worktop. The crumbs are swept to the edge and the bin lid is ' +
+      'open. The cloth is done for now, so the fridge should be opened next.', 'D'),
+    ['answer-conflict', [2, 2]]),
+  g(U4, 'answer-conflict: "so option C" after paraphrasing packing the tent, answers B',
+    think('The tent was unrolled, the poles went into the sleeves and the tent was raised. It is standing but the ' +
+      'corners are loose. Since the trip is over, packing the tent away makes the most sense, so option C.', 'B'),
+    ['answer-conflict', [2, 2]]),
+  // --- answer-conflict: look-alikes ----------------------------------------------------------------------------
+  g(2051, 'answer-conflict look-alike: lists all options, then concludes its own answer by paraphrase',
+    think('The options are: A. pour milk, B. put coffee into cup, C. turn on kettle, D. open cupboard. The kettle was ' +
+      'filled and turned on, and I took the coffee jar. The kettle is boiling and the cup is empty, so the coffee goes ' +
+      'into the cup next.', 'B')),
+  g(3301, 'answer-conflict look-alike: paraphrases its own answer in another word order ("the duvet … spread")',
+    think('I took off the pillow, pulled the duvet off and straightened the sheet. The sheet is smooth and the duvet is ' +
+      'heaped on the chair. The duvet should now be spread over the sheet.', 'D')),
+  g(2405, 'answer-conflict look-alike: rejects another option ("washing the mug is not needed"), concludes its answer',
+    think('I took a mug, put a teabag in it and poured water into the mug. The tea is dark now and the teabag string ' +
+      'hangs over the rim. Washing the mug is not needed yet, so I should remove the teabag.', 'C')),
+  g(U3, 'answer-conflict look-alike: never concludes anything',
+    think('The eggs were cracked into the bowl and whisked, and the oil is heating in the pan. The oil is shimmering ' +
+      'and there is grated cheese on a plate. There are several things that could happen now.', 'D')),
+  // --- ruled-out-then-chosen: fires ----------------------------------------------------------------------------
+  g(2107, 'ruled-out-then-chosen: "closing the tap is unlikely to be needed", answers C (close tap)',
+    think('The tap was turned on, the pan was scrubbed and then rinsed. The pan looks clean in my hand. Closing the tap ' +
+      'is unlikely to be needed yet, since I might rinse it again. The sponge is on the edge of the sink.', 'C'),
+    ['ruled-out-then-chosen', [2, 2]]),
+  g(2233, 'ruled-out-then-chosen: "putting the cheese on the bread is wrong", answers D',
+    think('I took the bread, opened the butter and spread butter on the bread. The buttered bread is on the board and ' +
+      'the cheese slices are still in the pack. Putting the cheese on the bread is wrong at this point, since the ' +
+      'sandwich needs to be toasted first.', 'D'),
+    ['ruled-out-then-chosen', [2, 2]]),
+  g(U2, 'ruled-out-then-chosen: "Option C can be ruled out", answers C',
+    think('I measured the plank, marked it with a pencil and clamped it to the bench. The saw is lying beside the ' +
+      'plank. Option C can be ruled out because the mark might be wrong. The plank needs to be cut to length with ' +
+      'care.', 'C'),
+    ['ruled-out-then-chosen', [2, 2]]),
+  g(3188, 'ruled-out-then-chosen + answer-conflict: "instead of watering the plants" the leaves should be pruned, answers B',
+    think('I filled the watering can and carried it to the balcony. The soil in the pots is dry. Instead of watering ' +
+      'the plants, the leaves should be pruned first so the water reaches the soil.', 'B'),
+    ['answer-conflict', [2, 2]], ['ruled-out-then-chosen', [2, 2]]),
+  g(3376, 'ruled-out-then-chosen: "putting the apple slices in the box is already done", answers B',
+    think('I opened the lunch box, put the sandwich in the box and cut the apple. The apple slices are on the board. ' +
+      'Putting the apple slices in the box is already done, so the box is ready.', 'B'),
+    ['ruled-out-then-chosen', [2, 2]]),
+  g(U5, 'ruled-out-then-chosen: "screwing on the new oil filter is not the next step", answers A',
+    think('I placed the drain pan under the car, unscrewed the drain plug and then unscrewed the old oil filter. The ' +
+      'old filter is off and the new filter is on the bench. Screwing on the new oil filter is not the next step, ' +
+      'because the oil has to drain out fully.', 'A'),
+    ['ruled-out-then-chosen', [2, 2]]),
+  // --- ruled-out-then-chosen: look-alikes ----------------------------------------------------------------------
+  g(2107, 'ruled-out-then-chosen look-alike: rejects another option (scrubbing again), answers the one it concludes',
+    think('The tap was turned on, the pan was scrubbed and rinsed. The pan is clean, so scrubbing the pan again is not ' +
+      'needed. The tap is still running, so I should close the tap.', 'C')),
+  g(2051, 'ruled-out-then-chosen look-alike: "has not been turned on yet" is a state, not a rejection (but turning on the kettle is done already)',
+    think('I filled the kettle and took the coffee jar. The kettle has not been turned on yet, so the water is still ' +
+      'cold. The next step is to turn on the kettle.', 'C'),
+    ['repeats-done-step', [2, 2]]),
+  g(3120, 'ruled-out-then-chosen look-alike: doubts its answer, then takes it back and concludes it',
+    think('The bicycle is upside down, the front wheel is off and I have the tyre lever. Levering the tyre off the rim ' +
+      'seems unlikely to work at first glance. But the lever is in my hand and the tyre is flat, so levering the tyre ' +
+      'off the rim is the right next step.', 'A')),
+  g(U3, 'ruled-out-then-chosen look-alike: "rather than adding the cheese" rejects another option',
+    think('The eggs were cracked and whisked, and the oil in the pan is hot. Rather than adding the cheese now, the eggs ' +
+      'should be poured into the pan.', 'D')),
+  // --- no-commitment: fires ------------------------------------------------------------------------------------
+  g(2051, 'no-commitment: talks about the kitchen, names no option',
+    think('Let me think about what is happening. The person has been working in the kitchen for a while. Everything ' +
+      'seems to be going well and the coffee jar is open.', 'B'),
+    ['no-commitment', null]),
+  g(2405, 'no-commitment: describes the scene, names no option',
+    think('The video shows a kitchen with a mug of tea on the counter. The string is hanging over the rim and a spoon ' +
+      'is lying next to it. It has been a few minutes since the water was poured.', 'C'),
+    ['no-commitment', null]),
+  g(3247, 'no-commitment: restates the goal, names no option',
+    think('The room is bright and the laundry basket on the floor is empty. The wet laundry is still inside the ' +
+      'machine. I need to hang the laundry soon.', 'C'),
+    ['no-commitment', null]),
+  g(U4, 'no-commitment: vague, names no option',
+    think('The weather looks fine and the campsite is quiet. Everything needed is lying on the grass next to the tent. ' +
+      'It should not take long now.', 'B'),
+    ['no-commitment', null]),
+  g(3376, 'no-commitment: describes the box, names no option',
+    think('The box is open on the counter. There is a sandwich inside it and a knife on the board. Lunch will be ready ' +
+      'in a moment.', 'B'),
+    ['no-commitment', null]),
+  g(U1, 'no-commitment: "time to get going with the stool" names no option',
+    think('Let me look at the scene. There is newspaper on the floor and the paint is blue. The brush is loaded, and it ' +
+      'is time to get going with the stool.', 'A'),
+    ['no-commitment', null]),
+  g(U5, 'no-commitment (and answer-conflict look-alike): only lists all the options, never commits',
+    think('The options are A. screw on new oil filter, B. start engine, C. unscrew drain plug and D. pour new oil. The ' +
+      'drain pan is under the car and the old filter has been removed.', 'A'),
+    ['no-commitment', null]),
+  // --- no-commitment: look-alikes ------------------------------------------------------------------------------
+  g(2318, 'no-commitment look-alike: names its answer only by paraphrase ("the pasta can go into the pot")',
+    think('The pot of water is boiling on the hob and the salt went in last. The packet is open, so the pasta can go ' +
+      'into the pot now.', 'A')),
+  g(2233, 'no-commitment look-alike: names its answer by a bare letter ("D.")',
+    think('I took the bread, opened the butter and spread it on the bread. The cheese is still in its pack. D.', 'D')),
+  g(3188, 'no-commitment look-alike: names its answer as "(B)"',
+    think('I filled the watering can and carried it out to the balcony. The can is full and the soil is dry, which ' +
+      'points to (B).', 'B')),
+  g(2472, 'no-commitment look-alike: rules out one option and answers another (elimination)',
+    think('I took the cloth, wet it and wiped the worktop. The crumbs are at the edge and the bin is open. Opening the ' +
+      'fridge is not needed for cleaning.', 'D')),
+  // --- repeats-done-step: fires --------------------------------------------------------------------------------
+  g(2107, 'repeats-done-step: answers "scrub pan", which the clip already shows',
+    think('I turned on the tap and scrubbed the pan, then rinsed it under the water. There is still a greasy spot on ' +
+      'the pan, so I should scrub the pan once more.', 'A'),
+    ['repeats-done-step', [1, 1]]),
+  g(2318, 'repeats-done-step: answers "add salt to water" (done, the chain even says so) without proposing it',
+    think('The pot was filled with water and put on the hob, and the hob was turned on. Salt was added to the water at ' +
+      'the end. The water is boiling now.', 'C'),
+    ['repeats-done-step', null]),
+  g(U3, 'repeats-done-step: proposes and answers cracking the eggs, which the clip already shows',
+    think('The eggs were cracked into the bowl and whisked. The oil is hot in the pan. To start the omelette I need to ' +
+      'crack the eggs into the bowl.', 'A'),
+    ['repeats-done-step', [2, 2]]),
+  g(2233, 'repeats-done-step: tells spreading the butter before opening it and taking the bread',
+    think('I spread the butter on the bread, and after that I opened the butter and took the bread. The cheese slices ' +
+      'are in the pack, so the next step is to put cheese on the bread.', 'D'),
+    ['repeats-done-step', [0, 0]]),
+  g(U5, 'repeats-done-step: says the filter came off before the drain plug was opened',
+    think('The old oil filter was unscrewed before the drain plug was opened, and the drain pan is under the car. The ' +
+      'old filter is off now, so the new oil filter has to be screwed on next.', 'A'),
+    ['repeats-done-step', [0, 0]]),
+  // --- repeats-done-step: look-alikes --------------------------------------------------------------------------
+  g(2051, 'repeats-done-step look-alike: tells the narration in order (first, then, after that), answers a new step',
+    think('First the kettle was filled, then it was turned on, and after that I took the coffee jar. The kettle is ' +
+      'boiling and the cup is still empty. So I should put coffee into the cup.', 'B')),
+  g(2318, 'repeats-done-step look-alike: "the salt was added after the pot was filled" is the right order',
+    think('The salt was added after the pot was filled with water and put on the hob. The water is boiling, so the ' +
+      'pasta goes into the pot now.', 'A')),
+  g(2472, 'repeats-done-step look-alike: recounts the done steps, proposes the new one',
+    think('I took the cloth, wet the cloth and wiped the worktop. The crumbs are swept to the edge and the bin lid is ' +
+      'open. The next step is to throw the crumbs in the bin.', 'D')),
+  g(3247, 'repeats-done-step look-alike: no narration at all (only the image)',
+    think('The washing machine door is open and the wet clothes are inside. The basket is empty on the floor. To hang ' +
+      'the laundry, I should take the clothes out of the washing machine first.', 'C')),
+  // --- overlooked-cue: fires -----------------------------------------------------------------------------------
+  g(3376, 'overlooked-cue: never mentions cutting the apple; closes the box',
+    think('I opened the lunch box and put the sandwich inside. The sandwich fits well and there is nothing else to ' +
+      'pack, so the lunch box can be closed now.', 'A'),
+    ['overlooked-cue', null]),
+  g(2318, 'overlooked-cue: never mentions the salt (but says "water", which the salt step also names)',
+    think('The pot was filled with water, put on the hob and the hob was turned on. The water is boiling now, so it is ' +
+      'time to put the pasta into the pot.', 'A'),
+    ['overlooked-cue', null]),
+  g(3301, 'overlooked-cue: never mentions straightening the sheet',
+    think('I removed the pillow and pulled the duvet off. The pillow is lying on the floor, so it should be put back ' +
+      'on the bed.', 'C'),
+    ['overlooked-cue', null]),
+  g(2233, 'overlooked-cue + ignored-goal: closes the fridge, never mentions the buttered bread or the sandwich',
+    think('The fridge door is open and the kitchen is warm. Food should not be left out, so I should close the fridge ' +
+      'to keep it cold.', 'B'),
+    ['overlooked-cue', null], ['ignored-goal', null]),
+  g(U2, 'overlooked-cue: never mentions the plank clamped to the bench',
+    think('I measured first and then drew a pencil line. The edge looks rough, so sanding the edge first will give a ' +
+      'clean cut.', 'B'),
+    ['overlooked-cue', null]),
+  g(U3, 'overlooked-cue: never mentions the hot oil in the pan; serves the omelette',
+    think('The eggs were cracked into the bowl and whisked well. The omelette looks almost done, so it can be served ' +
+      'on a plate now.', 'C'),
+    ['overlooked-cue', null]),
+  // --- overlooked-cue: look-alikes -----------------------------------------------------------------------------
+  g(3376, 'overlooked-cue look-alike: mentions the apple slices',
+    think('I opened the lunch box, put the sandwich in and cut the apple. The apple slices are on the board, so they ' +
+      'should go into the box next.', 'B')),
+  g(2051, 'overlooked-cue look-alike: never mentions the coffee jar, but its answer is about the coffee',
+    think('The kettle was filled and turned on, and it is boiling now. The cup is still empty.', 'B')),
+  g(U2, 'overlooked-cue look-alike: mentions the clamped plank',
+    think('I measured the plank, marked it and clamped it to the bench. The pencil mark is clear, so the plank should ' +
+      'be sawn along the mark.', 'C')),
+  // --- ignored-goal: fires (overlooked-cue too, where the last step is never mentioned) -------------------------
+  g(2472, 'ignored-goal + overlooked-cue: wants milk from the fridge, never the worktop',
+    think('I am standing in the kitchen with the cloth in my hand. The fridge is right next to me and I could get some ' +
+      'milk. So the next action is to open the fridge.', 'C'),
+    ['overlooked-cue', null], ['ignored-goal', null]),
+  g(2405, 'ignored-goal: wants coffee while making tea',
+    think('I took the mug, put a teabag in it and poured the water. I would like some coffee as well, so I should turn ' +
+      'on the kettle again.', 'B'),
+    ['ignored-goal', null]),
+  g(U5, 'ignored-goal + overlooked-cue: starts the engine "to warm it up", never the filter',
+    think('I placed the drain pan under the car and unscrewed the drain plug. The car has been standing for a while, so ' +
+      'I should start the engine to warm it up.', 'B'),
+    ['overlooked-cue', null], ['ignored-goal', null]),
+  g(3301, 'ignored-goal + overlooked-cue: opens the curtains, never the bed',
+    think('The room is dark and it is hard to see anything. It is morning already, so I should open the curtains to ' +
+      'let the light in.', 'B'),
+    ['overlooked-cue', null], ['ignored-goal', null]),
+  g(U2, 'ignored-goal + overlooked-cue: drills a hole to hang the piece, never the cut',
+    think('The workbench is tidy and the drill is charged. A hole would be useful for hanging the finished piece, so ' +
+      'the next step is to drill a hole.', 'D'),
+    ['overlooked-cue', null], ['ignored-goal', null]),
+  // --- degenerate: fires ---------------------------------------------------------------------------------------
+  g(3120, 'degenerate: "Let me check the tyre again." six times',
+    think('The wheel is off the bike. ' + Array.from({ length: 6 }, () => 'Let me check the tyre again.').join(' ') +
+      ' So I should lever the tyre off the rim.', 'A'),
+    ['degenerate', [1, 6]]),
+  g(2051, 'degenerate: stops mid-sentence, no </think> and no answer',
+    '<think>The kettle was filled and turned on, and I took the coffee jar. The kettle is boiling and the cup is empty. ' +
+      'The next step should be to put the coffee into',
+    ['degenerate', [2, 2]]),
+  g(U4, 'degenerate: <answer> opened and never closed',
+    '<think>The tent was unrolled, the poles were inserted and the tent was raised. The corners are loose, so the ' +
+      'corners should be pegged.</think><answer>B',
+    ['degenerate', [1, 1]]),
+  g(2107, 'degenerate: empty think block', think('', 'C'), ['degenerate', null]),
+  g(U3, 'degenerate + no-commitment: the think block is the question and its options, copied',
+    think('Considering the progress shown in the video and my current observation in the last frame, what action ' +
+      'should I take next in order to make an omelette? A. crack eggs into bowl B. add cheese C. serve omelette D. ' +
+      'pour eggs into pan', 'D'),
+    ['no-commitment', null], ['degenerate', [0, 1]]),
+  g(2405, 'degenerate: "remove the teabag" over and over in one sentence',
+    think('The tea is dark and the teabag is in the mug, so remove the teabag' + ' remove the teabag'.repeat(5), 'C'),
+    ['degenerate', [0, 0]]),
+  // --- degenerate: look-alikes ---------------------------------------------------------------------------------
+  g(2472, 'degenerate look-alike: one sentence said twice',
+    think('I took the cloth, wet it and wiped the worktop. The crumbs are at the edge. The crumbs are at the edge, next ' +
+      'to the open bin. So I should throw the crumbs in the bin.', 'D')),
+  g(U2, 'degenerate look-alike: "The video shows me" opens three steps',
+    think('The video shows me measuring the plank. The video shows me marking the plank with a pencil. The video shows ' +
+      'me clamping the plank to the bench. The mark is clear, so the next step is to saw the plank along the mark.', 'C')),
+  g(2051, 'degenerate look-alike: quotes part of the question, then reasons',
+    think('The question asks what action I should take next in order to make coffee. The kettle was filled and turned ' +
+      'on, and I took the coffee jar. The cup is empty and the jar is open, so the next step is to put coffee into the ' +
+      'cup.', 'B')),
+  g(3188, 'degenerate look-alike: short but complete (never mentions the balcony, though: overlooked-cue)',
+    think('The can is full and the soil is dry, so I water the plants.', 'B'),
+    ['overlooked-cue', null]),
+  // --- wording the checks are known not to read (see docs/checks.md, blind spots) ------------------------------
+  g(2107, 'blind spot (no-commitment look-alike): names its answer through a pronoun ("it can go back on the hob")',
+    think('The pan is clean after rinsing and the tap is still on. It can go back on the hob now.', 'B')),
+  g(2107, 'blind spot (answer-conflict): concludes "stop the water" (close tap, C) in other words, answers A (scrub pan, done already)',
+    think('The pan was scrubbed and rinsed, and it is clean now. The water is still running, so I should stop the ' +
+      'water.', 'A'),
+    ['answer-conflict', [1, 1]], ['repeats-done-step', null]),
+  g(3120, 'blind spot (ruled-out-then-chosen): "pumping the tyre makes little sense", answers B',
+    think('The wheel is off and I am holding the tyre lever. Pumping the tyre makes little sense before the tyre is ' +
+      'off the rim.', 'B'),
+    ['ruled-out-then-chosen', [1, 1]]),
+];
+
+// ---------------------------------------------------------------------------------------------------------------
 // Record builders (field names, nesting and key order as in the public files)
 
 const LETTERS: Letter[] = ['A', 'B', 'C', 'D'];
@@ -1026,7 +1328,7 @@ function main(): void {
     path.join(DATA, 'annotations'),
     path.join(DATA, 'videos', 'EpicKitchens'), path.join(DATA, 'videos', 'Ego4D'),
     path.join(DATA, 'images', 'EpicKitchens'), path.join(DATA, 'images', 'Ego4D'),
-    path.join(RUNS, 'rl-grpo'), path.join(RUNS, 'sft'), path.join(RUNS, 'rl-grpo-k4'),
+    path.join(RUNS, 'rl-grpo'), path.join(RUNS, 'sft'), path.join(RUNS, 'rl-grpo-k4'), path.join(RUNS, 'checks-gold'),
   ]) {
     mkdirSync(dir, { recursive: true });
   }
@@ -1073,6 +1375,9 @@ function main(): void {
     K4.map((k) => inferPyLine(byId.get(String(k.sample_id))!, k.response.text)),
   );
 
+  // The checks' gold run: several rollouts per question, in the infer.py shape, one file per level.
+  const goldCases = goldRun(byId);
+
   // Oracle.
   const runStats = (table: Record<string, Response>) =>
     Object.fromEntries(
@@ -1115,9 +1420,10 @@ function main(): void {
     },
     missing_media: { videos: missingVideos, images: [] as string[] },
     failure_cases: cases,
+    checks: goldCases,
   };
   writeJson(path.join(DEMO, 'expected.json'), expected);
-  writeFileSync(path.join(DEMO, 'README.md'), readme(expected.runs, cases, missingVideos));
+  writeFileSync(path.join(DEMO, 'README.md'), readme(expected.runs, cases, missingVideos) + goldReadme(goldCases));
 
   // Summary.
   let total = 0;
@@ -1130,6 +1436,78 @@ function main(): void {
   };
   walk(DEMO);
   console.log(`wrote demo/ (${(total / 1024).toFixed(0)} KiB, excluding demo.db)`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// checks-gold run
+
+interface GoldCase {
+  run: string;
+  level: Level;
+  sample_id: number | string;
+  rollout: number;
+  intent: string;
+  suggestions: { check: CheckName; label: Label; steps: [number, number] | null }[];
+}
+
+const CHECK_ORDER: CheckName[] = [
+  'answer-conflict', 'ruled-out-then-chosen', 'no-commitment', 'repeats-done-step', 'overlooked-cue', 'ignored-goal',
+  'degenerate',
+];
+
+function goldRun(byId: Map<string, Question>): GoldCase[] {
+  const out: GoldCase[] = [];
+  for (const level of LEVELS) {
+    const chains = GOLD.filter((c) => byId.get(String(c.sample_id))?.level === level);
+    const nth = new Map<string, number>();
+    for (const c of chains) {
+      const k = String(c.sample_id);
+      nth.set(k, (nth.get(k) ?? 0) + 1);
+      const order = c.expect.map(([name]) => CHECK_ORDER.indexOf(name));
+      check(order.every((v, i) => v >= 0 && (i === 0 || v >= order[i - 1])), `checks-gold ${k}: expectations out of registry order`);
+      out.push({
+        run: 'checks-gold',
+        level,
+        sample_id: c.sample_id,
+        rollout: nth.get(k)!,
+        intent: c.intent,
+        suggestions: c.expect.map(([name, steps]) => ({ check: name, label: CHECK_LABEL[name], steps })),
+      });
+    }
+    writeJsonl(path.join(RUNS, 'checks-gold', `eval_results_for_validation_${level}.jsonl`), chains.map((c) => inferPyLine(byId.get(String(c.sample_id))!, c.text)));
+  }
+  check(out.length === GOLD.length, 'checks-gold: every chain answers a demo question');
+  for (const name of CHECK_ORDER) {
+    const fires = out.filter((c) => c.suggestions.some((x) => x.check === name)).length;
+    check(fires >= 5, `checks-gold: only ${fires} chains where ${name} must fire`);
+  }
+  return out;
+}
+
+function goldReadme(cases: GoldCase[]): string {
+  const rows = cases.map((c) => {
+    const want = c.suggestions.length
+      ? c.suggestions.map((x) => `${x.check} ${x.steps ? `[${x.steps[0]}, ${x.steps[1]}]` : '(whole)'}`).join('; ')
+      : '—';
+    return `| ${c.level} | \`${c.sample_id}\` #${c.rollout} | ${c.intent.replace(/\|/g, '\\|')} | ${want} |`;
+  });
+  return `
+## The checks' gold run (\`runs/checks-gold/\`)
+
+\`runs/checks-gold/eval_results_for_validation_L{1,2,3}.jsonl\` (SEED-Bench-R1 infer.py shape, ${cases.length} responses,
+several rollouts per question) holds chains written for the automatic reasoning checks (\`electron/core/checks/\`,
+described in \`docs/checks.md\`): for each check, chains where it must fire and look-alikes where it must not (a chain
+that lists all options, a paraphrase of the answer's own option, a negation of another option, a state such as "not
+turned on yet", a sentence said twice, …). \`expected.json\` → \`checks\` lists, per response (run, level, sample_id,
+rollout — the 1-based position among that sample's lines in the file), every suggestion a person applying the checks'
+definitions expects, with the steps it points at (0-based, as \`shared/steps.ts\` splits the chain; "whole" = the
+whole response). They were written by hand from what each chain says, not from the checks' output; where the checks
+disagree, the gold stays and the figures in \`docs/checks.md\` count the miss.
+
+| level | sample_id | written for | expected suggestions |
+|---|---|---|---|
+${rows.join('\n')}
+`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
