@@ -43,6 +43,34 @@ export function uuidV5(name: string, namespace = NAMESPACE): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** A response as a judge names it: run, the sample's level and id, rollout. */
+export interface JudgedResponse {
+  run: string;
+  level: string;
+  sampleId: string;
+  rollout: number;
+}
+
+/**
+ * A tag's derived UUID: its annotator and what it says. `cotscope judge` derives its tags' UUIDs here too, so the same
+ * judgment written by the judge and imported from a file is one row.
+ */
+export function tagUuid(
+  annotator: string,
+  at: JudgedResponse,
+  label: string,
+  steps: readonly number[] | null,
+  span: readonly number[] | null,
+  time: readonly number[] | null,
+): string {
+  return uuidV5(JSON.stringify([annotator, at.run, at.level, at.sampleId, at.rollout, label, steps, span, time]));
+}
+
+/** A verdict's derived UUID: the annotator's one verdict on the response. */
+export function verdictUuid(annotator: string, at: JudgedResponse): string {
+  return uuidV5(JSON.stringify([annotator, at.run, at.level, at.sampleId, at.rollout, 'verdict']));
+}
+
 const nonNegInt = z.number({ error: 'expected a whole number ≥ 0' }).int('expected a whole number ≥ 0').nonnegative('expected a whole number ≥ 0');
 
 const TagsLine = z
@@ -117,6 +145,7 @@ export function importTags(db: Db, file: string, annotatorName: string, opts: { 
   if ('problem' in input) throw new CotscopeError(`${file}: ${input.problem}`, input.problem === 'no such file' ? 'not_found' : 'invalid');
   const name = annotatorName.trim();
   if (!name) throw new CotscopeError('--annotator NAME is required (who made these labels, e.g. gpt-4.1-judge)', 'usage');
+  if (name.startsWith('auto:')) throw new CotscopeError(`--annotator ${name}: names starting "auto:" are the automatic checks' own`, 'usage');
   const sha = fileSha256Sync(abs);
   const bytes = input.size;
 
@@ -260,7 +289,7 @@ export function importTags(db: Db, file: string, annotatorName: string, opts: { 
         const steps = l.steps ? [l.steps[0], l.steps[l.steps.length - 1]] : null;
         // What the tag says, not how it is worded: the same tag again finds its row, a new note revises it. The level is
         // the sample's (found above), so a line that names it and one that need not give the same UUID.
-        const uuid = uuidV5(JSON.stringify([name, l.run, at.level, l.sample_id, l.rollout, l.label, steps, l.span ?? null, l.time ?? null]));
+        const uuid = tagUuid(name, { run: l.run, level: at.level, sampleId: l.sample_id, rollout: l.rollout }, l.label, steps, l.span ?? null, l.time ?? null);
         const existing = s.tag.get(uuid) as
           | { id: number; response_id: number; annotator_id: number; note: string | null; severity: string | null; deleted_at: string | null }
           | undefined;
@@ -316,7 +345,7 @@ export function importTags(db: Db, file: string, annotatorName: string, opts: { 
 
       if (l.verdict !== undefined) {
         let existing: { id: number; supports: string | null; deleted_at: string | null } | undefined;
-        const uuid = uuidV5(JSON.stringify([name, l.run, at.level, l.sample_id, l.rollout, 'verdict']));
+        const uuid = verdictUuid(name, { run: l.run, level: at.level, sampleId: l.sample_id, rollout: l.rollout });
         if (responseId === undefined) {
           const byUuid = s.verdictByUuid.get(uuid) as { id: number; response_id: number; annotator_id: number; supports: string | null; deleted_at: string | null } | undefined;
           if (byUuid && byUuid.annotator_id !== annotatorId) {
