@@ -1,5 +1,6 @@
 // One measured phase of the benchmark, in its own process so its peak RSS is its own.
 //   child.ts import   DB ANNOTATIONS RUN   — the real importers into a fresh store
+//   child.ts import-no-checks DB ANNOTATIONS RUN — the same, without the automatic checks (their cost is the difference)
 //   child.ts baseline DB RUN               — plain JSON.parse + a bare prepared-statement insert loop, same rows
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
@@ -28,7 +29,7 @@ function mainThreadCpuSeconds(): number | null {
   }
 }
 
-async function runImport(dbFile: string, annotations: string, run: string) {
+async function runImport(dbFile: string, annotations: string, run: string, checks = true) {
   const store = openStore(dbFile);
   await importBenchmark(store, [annotations], {});
   const timings = {} as ImportTimings;
@@ -36,14 +37,14 @@ async function runImport(dbFile: string, annotations: string, run: string) {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   // As `cotscope import-run` does: the process has the workspace to itself (exclusive).
-  const r = await importRun(store, run, { name: 'bench', method: 'rl', exclusive: true, timings });
+  const r = await importRun(store, run, { name: 'bench', method: 'rl', exclusive: true, timings, checks });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu_s = cpuSeconds(cpu0);
   const thread1 = mainThreadCpuSeconds();
   store.close();
   const phases_ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
   const writer_thread_cpu_s = thread0 === null || thread1 === null ? null : Math.round((thread1 - thread0) * 100) / 100;
-  return { responses: r.imported, skipped: r.skipped.count, seconds, peak_rss_mb: peakRssMb(), cpu_s, writer_thread_cpu_s, phases_ms };
+  return { responses: r.imported, skipped: r.skipped.count, suggestions: r.suggestions, seconds, peak_rss_mb: peakRssMb(), cpu_s, writer_thread_cpu_s, phases_ms };
 }
 
 async function runBaseline(dbFile: string, run: string) {
@@ -71,5 +72,10 @@ async function runBaseline(dbFile: string, run: string) {
 }
 
 const [mode, ...args] = process.argv.slice(2);
-const result = mode === 'import' ? await runImport(args[0], args[1], args[2]) : await runBaseline(args[0], args[1]);
+const result =
+  mode === 'import'
+    ? await runImport(args[0], args[1], args[2])
+    : mode === 'import-no-checks'
+      ? await runImport(args[0], args[1], args[2], false)
+      : await runBaseline(args[0], args[1]);
 fs.writeSync(1, JSON.stringify(result) + '\n');

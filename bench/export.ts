@@ -49,7 +49,7 @@ if (mode === 'jsonl' || mode === 'parquet') {
 } else if (mode === 'baseline-parquet') {
   const ids = db.prepare('SELECT id FROM responses ORDER BY id LIMIT 5000').pluck().all() as number[];
   const built = new ResponseReader(db).read(ids).map(parquetRow);
-  const meta = { tool: 'cotscope' as const, cotscope_version: VERSION, format: 'parquet' as const, created_at: '', workspace: dbFile, filter: {}, annotator: null, command: 'bench' };
+  const meta = { tool: 'cotscope' as const, cotscope_version: VERSION, format: 'parquet' as const, created_at: '', workspace: dbFile, filter: {}, origin: 'human' as const, annotator: null, command: 'bench' };
   // Timed from here: the rows exist; only the writer works.
   t0 = performance.now();
   const file = new ParquetRowsFile(out, RESPONSE_FIELDS, meta, ROW_GROUP);

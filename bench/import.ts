@@ -33,6 +33,17 @@ try {
   const baseline = child(['baseline', path.join(dir, 'baseline.db'), files.run]);
   const imported = child(['import', path.join(dir, 'import.db'), files.annotations, files.run]);
   if (imported.responses !== responses) throw new Error(`imported ${imported.responses} of ${responses} responses (${imported.skipped} skipped)`);
+  // The same import without the automatic checks: what they add to it (target: at most 20%).
+  const noChecks = child(['import-no-checks', path.join(dir, 'no-checks.db'), files.annotations, files.run]);
+  for (const f of fs.readdirSync(dir)) if (f.startsWith('no-checks.db')) fs.rmSync(path.join(dir, f));
+
+  process.stdout.write('timing the checks alone on bench-shaped responses, beside the scorer and step splitter…\n');
+  const checks = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'checks.ts'), String(Math.min(responses, 100_000))], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
 
   process.stdout.write('timing the response list and tag saves on the imported workspace…\n');
   const tags = Number(process.env.BENCH_TAGS ?? 200_000);
@@ -109,6 +120,10 @@ try {
       baseline_responses_per_s: Math.round(baseline.responses / baseline.seconds),
       baseline_peak_rss_mb: round(baseline.peak_rss_mb, 1),
       ratio_to_baseline: round(imported.seconds / baseline.seconds, 2),
+      /** The automatic checks ran on every response (the default); the same import without them, and the ratio. */
+      suggestions: imported.suggestions,
+      no_checks_seconds: round(noChecks.seconds, 3),
+      checks_ratio: round(imported.seconds / noChecks.seconds, 3),
       // CPU seconds of the measured part: on a shared machine they show what the wall-clock figures lost to others.
       cpu_s: imported.cpu_s,
       writer_thread_cpu_s: imported.writer_thread_cpu_s,
@@ -127,6 +142,7 @@ try {
       ]),
     ),
     team,
+    checks,
     import_tags: judge,
     load,
     ui: { ...ui, targets: { tag_keystroke_to_shown_ms: 50, response_switch_to_first_frame_ms: 300 } },
@@ -142,6 +158,7 @@ try {
       `import   ${i.responses.toLocaleString('en')} responses in ${i.seconds} s = ${i.responses_per_s.toLocaleString('en')} responses/s, peak RSS ${i.peak_rss_mb} MB`,
       `baseline ${i.responses.toLocaleString('en')} rows      in ${i.baseline_seconds} s = ${i.baseline_responses_per_s.toLocaleString('en')} rows/s, peak RSS ${i.baseline_peak_rss_mb} MB (JSON.parse + bare insert)`,
       `ratio    import takes ${i.ratio_to_baseline}× the baseline's time; targets: ≥ 100,000 responses/s, peak RSS < 1024 MB`,
+      `checks   on import: ${i.suggestions.toLocaleString('en')} suggestions; without them the import takes ${i.no_checks_seconds} s, so the checks add ${Math.round((i.checks_ratio - 1) * 100)}% (target ≤ 20%); alone: ${JSON.stringify(checks)}`,
       `phases   ${Object.entries(i.phases_ms).map(([k, v]) => `${k} ${v} ms`).join(', ')} (the writing thread)`,
       `cpu      import ${i.cpu_s} s (writing thread ${i.writer_thread_cpu_s} s), baseline ${i.baseline_cpu_s} s`,
       ...Object.entries(results.list)

@@ -158,6 +158,22 @@ export interface Tag {
   origin: 'human' | 'suggestion' | 'import' | 'adjudication';
   createdAt: string;
   updatedAt: string;
+  /** An automatic check's suggestion (origin 'suggestion', annotator `auto:<check>`): what proposed it and its fate. */
+  suggestion?: SuggestionInfo;
+}
+
+export interface SuggestionInfo {
+  check: string;
+  version: number;
+  /** In [0, 1]. */
+  confidence: number;
+  /** One line a reviewer reads. */
+  evidence: string;
+  /** null while nobody has decided. */
+  decision: 'accepted' | 'rejected' | null;
+  decidedBy: string | null;
+  /** Accepted: the UUID of the decider's own tag made from it. */
+  resultTag: string | null;
 }
 
 export interface Verdict {
@@ -621,6 +637,8 @@ export const StartExportInput = z.object({
   filter: ResponseFilterSchema.default({}),
   /** hf: the dataset card's licence. */
   license: z.string().min(1).max(80).optional(),
+  /** Which tags the export writes: people's and judges' (`human`, the default), the checks' suggestions, or all. */
+  origin: z.enum(['human', 'suggestion', 'all']).default('human'),
 });
 
 /** An export running on the service, for its progress bar and Cancel. */
@@ -672,7 +690,17 @@ const out = <T>() => undefined as unknown as T;
 
 export const api = {
   getSession: { input: none, output: out<Session>() },
-  setAnnotator: { input: z.object({ name: z.string().trim().min(1).max(80) }), output: out<Session>() },
+  setAnnotator: {
+    input: z.object({
+      name: z
+        .string()
+        .trim()
+        .min(1)
+        .max(80)
+        .refine((n) => !n.startsWith('auto:'), 'names starting "auto:" are the automatic checks\' own'),
+    }),
+    output: out<Session>(),
+  },
   /** Every annotator of the workspace, sorted by name (for the library's "Annotated by" filter). */
   listAnnotators: { input: none, output: out<AnnotatorSummary[]>() },
 
@@ -728,6 +756,14 @@ export const api = {
     output: out<Tag>(),
   },
   deleteTag: { input: z.object({ uuid: z.string().uuid() }), output: out<{ uuid: string }>() },
+  /**
+   * Accepts a check's suggestion (it becomes the current annotator's own tag, linked to it) or rejects it (kept as a
+   * decision); `undecided` takes the decision back. On the undo stack like any tag change.
+   */
+  decideSuggestion: {
+    input: z.object({ uuid: z.string().uuid(), decision: z.enum(['accepted', 'rejected', 'undecided']) }),
+    output: out<{ suggestion: Tag; tag: Tag | null }>(),
+  },
   setVerdict: {
     input: z.object({
       responseId: id,
@@ -857,6 +893,7 @@ export const SAVE_METHODS = [
   'createTag',
   'updateTag',
   'deleteTag',
+  'decideSuggestion',
   'setVerdict',
   'undo',
   'redo',

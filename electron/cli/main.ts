@@ -12,6 +12,9 @@ import { importBenchmark } from '../core/import-benchmark.ts';
 import { formatSkip, type ImportProgress, type SkipLog } from '../core/import-report.ts';
 import { ImportRefused, importRun } from '../core/import-run.ts';
 import { importTags } from '../core/import-tags.ts';
+import { API_KEY_ENV, formatJudgeResult, judge, readPromptFile, type JudgeProgress } from '../core/judge.ts';
+import { CHECK_NAMES } from '../core/checks/registry.ts';
+import { checkRuns } from '../core/suggestions.ts';
 import { exportPack, importPack } from '../core/pack.ts';
 import { Compare, formatMatrix } from '../core/compare.ts';
 import { computeLabelStats, computeStats, formatLabelStats, formatStats } from '../core/stats.ts';
@@ -45,6 +48,25 @@ function progressReporter(): { onProgress: (p: ImportProgress) => void; stop: ()
     },
     stop() {
       if (current) bar.stop();
+    },
+  };
+}
+
+function checkProgress(): { onProgress: (p: { done: number; total: number }) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: ' checks |{bar}| {percentage}% · {value}/{total} responses · {eta_formatted} left', hideCursor: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress(p) {
+      if (!started) bar.start(p.total || 1, 0);
+      started = true;
+      bar.update(p.done);
+    },
+    stop() {
+      if (started) bar.stop();
     },
   };
 }
@@ -170,11 +192,12 @@ export function buildProgram(): Command {
     .option('--id-field <field>', 'field holding the sample id', 'sample_id')
     .option('--response-field <field>', "field holding the model's full text (default: response, else output)")
     .option('--strict', 'import nothing if any line would be skipped')
+    .option('--no-checks', 'do not run the automatic reasoning checks on the imported responses (run `cotscope check` later)')
     .option('--json', 'print the result as JSON')
     .action(
       async (
         file: string,
-        opts: { name: string; method: Method; level?: Level; idField: string; responseField?: string; strict?: boolean; json?: boolean },
+        opts: { name: string; method: Method; level?: Level; idField: string; responseField?: string; strict?: boolean; checks: boolean; json?: boolean },
         cmd: Command,
       ) => {
         await withStore(cmd, async (store) => {
@@ -190,6 +213,7 @@ export function buildProgram(): Command {
               `${file}: ${r.imported} responses into ${r.runCreated ? 'new ' : ''}run "${r.run}" ` +
                 `(${r.format}${r.level ? `, ${r.level}` : ''}); ${r.scoreDisagreements} score disagreement(s) with the file's own reward`,
             );
+            if (opts.checks) out(`automatic checks: ${r.suggestions} suggestion(s) to review`);
             printSkips(r.skipped);
           } catch (err) {
             if (err instanceof ImportRefused && !opts.json) printSkips(err.skipped);
@@ -198,6 +222,32 @@ export function buildProgram(): Command {
         });
       },
     );
+
+  program
+    .command('check')
+    .description('run the automatic reasoning checks on stored runs: their open suggestions are replaced, decided ones kept')
+    .option('--run <names...>', 'only these runs (default: every run)')
+    .option('--checks <names>', `only these checks, comma-separated (${CHECK_NAMES.join(', ')})`, (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { run?: string[]; checks?: string[]; json?: boolean }, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const bar = checkProgress();
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        try {
+          const r = await checkRuns(store, { runs: opts.run, checks: opts.checks, onProgress: bar.onProgress, signal: controller.signal }).finally(bar.stop);
+          if (opts.json) {
+            out(JSON.stringify(r));
+            return;
+          }
+          for (const run of r.runs) out(`run "${run.name}": ${run.responses} response(s) checked, ${run.suggestions} suggestion(s)`);
+          out(`by check: ${r.checks.map((c) => `${c.name} v${c.version} ${c.suggestions}`).join(', ')}`);
+        } finally {
+          process.off('SIGINT', stop);
+        }
+      });
+    });
 
   program
     .command('stats')
@@ -246,7 +296,12 @@ export function buildProgram(): Command {
     .option('--wrong', 'only wrong answers')
     .option('--text <words>', 'only chains matching this full-text search')
     .option('--license <id>', 'hf: the dataset card licence', 'other')
-    .action(async (opts: ExportFilterOptions & { format: ExportFormat; out: string; license: string; force?: boolean }, cmd: Command) => {
+    .addOption(
+      new Option('--origin <origin>', "which tags to write: human (everyone's but the automatic checks' suggestions), suggestion, or all")
+        .choices(['human', 'suggestion', 'all'])
+        .default('human'),
+    )
+    .action(async (opts: ExportFilterOptions & { format: ExportFormat; out: string; license: string; force?: boolean; origin: 'human' | 'suggestion' | 'all' }, cmd: Command) => {
       const filter = filterFromOptions(opts);
       // Loaded here: the format writers (Parquet, CSV, YAML) would add ~0.2 s to the start of every other command.
       const { runExport, workspaceAnnotator } = await import('../core/export/run.ts');
@@ -257,6 +312,7 @@ export function buildProgram(): Command {
           out: opts.out,
           replace: opts.force ?? false,
           filter,
+          origin: opts.origin,
           me: workspaceAnnotator(store.db),
           workspace: store.file,
           command: ['cotscope', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '),
@@ -344,6 +400,87 @@ export function buildProgram(): Command {
         printSkips(r.skipped);
       });
     });
+
+  program
+    .command('judge')
+    .description("ask an LLM judge on your own OpenAI-compatible server (vLLM, llama.cpp, Ollama) whether each response's reasoning supports its answer; its verdicts and tags are annotator judge:<model>")
+    .requiredOption('--endpoint <url>', "the server's OpenAI-compatible base URL, e.g. http://localhost:8000/v1 (/chat/completions is added unless the URL ends in it)")
+    .requiredOption('--model <name>', 'the model, by the name the server serves it under')
+    .option('--prompt <file>', 'a prompt template: {{question}} {{options}} {{goal}} {{narration}} {{steps}} {{answer}} {{golden}} (see the README)')
+    .option('--concurrency <n>', 'requests in flight at once', wholeNumber('--concurrency', 1), 4)
+    .option('--run <name...>', 'only these runs (default: all)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)])
+    .option('--level <level...>', 'only these levels, e.g. L1 L3', (v: string, prev: Level[] = []) => [...prev, ...v.split(',').map((x) => parseLevel(x.trim()))])
+    .option('--limit <n>', 'ask about at most N responses (of those not judged yet)', wholeNumber('--limit', 0))
+    .option('--timeout <seconds>', 'per request', (v: string) => {
+      const n = Number(v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number of seconds above 0');
+      return n;
+    }, 120)
+    .option('--json', 'print the summary as JSON')
+    .addOption(new Option('--api-key <key>').hideHelp())
+    .addHelpText(
+      'after',
+      `\nThe API key, if the server wants one, comes from the environment variable ${API_KEY_ENV} (sent as a bearer token).\n` +
+        'A --prompt template may use {{question}} {{options}} {{goal}} {{narration}} {{steps}} {{answer}} {{golden}}; the reply\n' +
+        'schema is appended to it. Responses this judge already judged are skipped: run the same command again to resume.',
+    )
+    .action(
+      async (
+        opts: { endpoint: string; model: string; prompt?: string; concurrency: number; run?: string[]; level?: Level[]; limit?: number; timeout: number; json?: boolean; apiKey?: string },
+        cmd: Command,
+      ) => {
+        if (opts.apiKey !== undefined) {
+          throw new CotscopeError(`--api-key is not taken on the command line (every user of this machine can read it with \`ps\`): set ${API_KEY_ENV} in the environment`, 'usage');
+        }
+        const template = opts.prompt === undefined ? undefined : readPromptFile(opts.prompt);
+        await withStore(cmd, async (store) => {
+          // Ctrl+C once: send nothing more, let the requests in flight finish and be written. Twice: abort them.
+          const stop = new AbortController();
+          const abort = new AbortController();
+          const bar = process.stderr.isTTY
+            ? new cliProgress.SingleBar(
+                { format: ' judge |{bar}| {value}/{total} · {rate}/s · {eta_formatted} left · {failed} failed', hideCursor: true, stream: process.stderr },
+                cliProgress.Presets.shades_classic,
+              )
+            : null;
+          const onSigint = () => {
+            if (stop.signal.aborted) return abort.abort();
+            stop.abort();
+            process.stderr.write(`${bar ? '\n' : ''}stopping: nothing more is sent; waiting for the requests in flight (Ctrl+C again aborts them)\n`);
+          };
+          process.on('SIGINT', onSigint);
+          const since = performance.now();
+          const onProgress = (p: JudgeProgress) => {
+            const payload = { failed: p.failed, rate: (p.done / Math.max((performance.now() - since) / 1000, 1e-3)).toFixed(2) };
+            if (bar?.isActive) bar.update(p.done, payload);
+            else if (p.total > 0) bar?.start(p.total, p.done, payload);
+          };
+          const r = await judge(store.db, {
+            endpoint: opts.endpoint,
+            model: opts.model,
+            template,
+            templateSource: opts.prompt && `--prompt ${opts.prompt}`,
+            concurrency: opts.concurrency,
+            runs: opts.run,
+            levels: opts.level,
+            limit: opts.limit,
+            timeoutMs: opts.timeout * 1000,
+            apiKey: process.env[API_KEY_ENV] || undefined,
+            stop: stop.signal,
+            abort: abort.signal,
+            onProgress,
+          }).finally(() => {
+            process.off('SIGINT', onSigint);
+            bar?.stop();
+          });
+          out(opts.json ? JSON.stringify(r) : formatJudgeResult(r));
+          const resume = 'run the same command again to continue (what is judged is kept and not asked again)';
+          if (r.fatal) throw new CotscopeError(`${r.fatal}; ${r.judged} judged and kept, ${r.notDone} not judged: ${resume}`, 'judge_server');
+          if (r.interrupted) throw new CotscopeError(`interrupted: ${r.judged} judged and kept, ${r.notDone} not judged: ${resume}`, 'interrupted');
+          if (r.failed.count) throw new CotscopeError(`${r.failed.count} response(s) could not be judged (see above): run the same command again to ask about them again`, 'failed');
+        });
+      },
+    );
 
   program
     .command('agreement')
@@ -448,6 +585,13 @@ function parseRunPair(v: string): [string, string] {
   const names = v.split(',').map((n) => n.trim());
   if (names.length !== 2 || names.some((n) => !n)) throw new InvalidArgumentError('expected two run names, A,B');
   return names as [string, string];
+}
+
+function wholeNumber(flag: string, min: number): (v: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v.trim()) || Number(v) < min) throw new InvalidArgumentError(`${flag}: expected a whole number ≥ ${min}`);
+    return Number(v);
+  };
 }
 
 function collect(v: string, all: string[]): string[] {

@@ -152,13 +152,15 @@ export class Agreement {
 
   constructor(db: Db) {
     this.s = {
-      annotators: db.prepare('SELECT id, name FROM annotators ORDER BY name'),
+      // The automatic checks are no raters: a check "reviews" only where it fires, so κ over responses both reviewed
+      // would mean nothing for it.
+      annotators: db.prepare("SELECT id, name FROM annotators WHERE kind <> 'auto' ORDER BY name"),
       // Rows as arrays: a large workspace has hundreds of thousands of these, read on every call.
       tags: db
         .prepare(
           `SELECT t.response_id, t.annotator_id, l.key, t.step_start, t.step_end, t.time_start, t.time_end
              FROM tags t JOIN labels l ON l.id = t.label_id
-            WHERE t.deleted_at IS NULL AND t.origin <> 'adjudication'`,
+            WHERE t.deleted_at IS NULL AND t.origin NOT IN ('adjudication', 'suggestion')`,
         )
         .raw(),
       verdicts: db

@@ -52,13 +52,49 @@ interface VerdictRow {
 interface HistoryRow {
   id: number;
   action: string;
-  entity: 'tag' | 'verdict';
+  entity: 'tag' | 'verdict' | 'suggestion';
   entity_uuid: string;
   before: string | null;
   after: string | null;
 }
 
-type TagOut = TagRow & { label: string; annotator: string };
+type TagOut = TagRow & {
+  label: string;
+  annotator: string;
+  g_check?: string | null;
+  g_version?: number;
+  g_confidence?: number;
+  g_evidence?: string;
+  g_decision?: 'accepted' | 'rejected' | null;
+  g_decided_by?: string | null;
+  g_result?: string | null;
+};
+
+/** A tag with its label key, annotator and, for a check's suggestion, what proposed it (read by tagFromRow). */
+const TAG_SELECT = `SELECT t.*, l.key AS label, a.name AS annotator, g.check_name AS g_check, g.check_version AS g_version,
+       g.confidence AS g_confidence, g.evidence AS g_evidence, g.decision AS g_decision, da.name AS g_decided_by, rt.uuid AS g_result
+  FROM tags t JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id
+  LEFT JOIN suggestions g ON g.tag_id = t.id LEFT JOIN annotators da ON da.id = g.decided_by LEFT JOIN tags rt ON rt.id = g.result_tag_id`;
+
+/**
+ * TAG_SELECT for this connection's schema. Before version 9 (a workspace an older cotscope wrote, still being read by
+ * the tests that build one) there are no suggestions to join, and tags are read alone.
+ */
+export function tagSelect(db: Db): string {
+  const v9 = db.prepare("SELECT 1 FROM pragma_table_info('suggestions') WHERE name = 'check_name'").get() !== undefined;
+  return v9
+    ? TAG_SELECT
+    : 'SELECT t.*, l.key AS label, a.name AS annotator FROM tags t JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id';
+}
+
+/** What undo puts back of a decision on a suggestion. */
+interface DecisionSnapshot {
+  decision: 'accepted' | 'rejected' | null;
+  decided_by: number | null;
+  decided_at: string | null;
+  /** The accepted suggestion's result tag, by UUID. */
+  result: string | null;
+}
 type VerdictOut = VerdictRow & { annotator: string };
 
 export function invalid(field: string, message: string): CotscopeError {
@@ -79,6 +115,19 @@ export function tagFromRow(r: TagOut): Tag {
     origin: r.origin,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.g_check
+      ? {
+          suggestion: {
+            check: r.g_check,
+            version: r.g_version!,
+            confidence: r.g_confidence!,
+            evidence: r.g_evidence!,
+            decision: r.g_decision ?? null,
+            decidedBy: r.g_decided_by ?? null,
+            resultTag: r.g_decision === 'accepted' ? (r.g_result ?? null) : null,
+          },
+        }
+      : {}),
   };
 }
 
@@ -91,11 +140,7 @@ export class LiveAnnotations {
   private readonly verdictsOf;
 
   constructor(db: Db) {
-    this.tagsOf = db.prepare(
-      `SELECT t.*, l.key AS label, a.name AS annotator FROM tags t
-         JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id
-        WHERE t.response_id = ? AND t.deleted_at IS NULL ORDER BY t.id`,
-    );
+    this.tagsOf = db.prepare(`${tagSelect(db)} WHERE t.response_id = ? AND t.deleted_at IS NULL ORDER BY t.id`);
     this.verdictsOf = db.prepare(
       `SELECT v.*, a.name AS annotator FROM verdicts v JOIN annotators a ON a.id = v.annotator_id
         WHERE v.response_id = ? AND v.deleted_at IS NULL ORDER BY v.id`,
@@ -136,11 +181,14 @@ export class Annotations {
       response: db.prepare('SELECT id, raw, step_count FROM responses WHERE id = ?'),
       label: db.prepare('SELECT id, key, retired_at FROM labels WHERE key = ?'),
       tagRow: db.prepare('SELECT * FROM tags WHERE uuid = ?'),
-      tagOut: db.prepare(
-        `SELECT t.*, l.key AS label, a.name AS annotator FROM tags t
-           JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id WHERE t.uuid = ?`,
+      tagOut: db.prepare(`${tagSelect(db)} WHERE t.uuid = ?`),
+      // Prepared on first use: a pre-version-9 workspace (see tagSelect) has no such columns.
+      suggestion: lazy(() => db.prepare('SELECT g.*, rt.uuid AS result FROM suggestions g LEFT JOIN tags rt ON rt.id = g.result_tag_id WHERE g.tag_id = ?')),
+      writeDecision: lazy(() =>
+        db.prepare('UPDATE suggestions SET decision = ?, decided_by = ?, decided_at = ?, result_tag_id = (SELECT id FROM tags WHERE uuid = ?) WHERE tag_id = ?'),
       ),
       annotatorName: db.prepare('SELECT name FROM annotators WHERE id = ?').pluck(),
+      labelKey: db.prepare('SELECT key FROM labels WHERE id = ?').pluck(),
       insertTag: db.prepare(
         `INSERT INTO tags (uuid, response_id, label_id, annotator_id, step_start, step_end, char_start, char_end,
                            time_start, time_end, note, severity, origin, created_at, updated_at)
@@ -182,6 +230,7 @@ export class Annotations {
       createTag: writeTransaction(db, (input: ParsedInput<'createTag'>) => this.createTagTx(input)),
       updateTag: writeTransaction(db, (input: ParsedInput<'updateTag'>) => this.updateTagTx(input)),
       deleteTag: writeTransaction(db, (uuid: string) => this.deleteTagTx(uuid)),
+      decide: writeTransaction(db, (uuid: string, decision: 'accepted' | 'rejected' | 'undecided') => this.decideTx(uuid, decision)),
       setVerdict: writeTransaction(db, (input: ParsedInput<'setVerdict'>) => this.setVerdictTx(input)),
       step: writeTransaction(db, (direction: 'undo' | 'redo') => this.stepTx(direction)),
     };
@@ -201,6 +250,10 @@ export class Annotations {
 
   setVerdict(input: ParsedInput<'setVerdict'>): Verdict {
     return this.tx.setVerdict(input);
+  }
+
+  decideSuggestion(uuid: string, decision: 'accepted' | 'rejected' | 'undecided'): { suggestion: Tag; tag: Tag | null } {
+    return this.tx.decide(uuid, decision);
   }
 
   undo(): UndoResult {
@@ -284,6 +337,69 @@ export class Annotations {
     return { uuid };
   }
 
+  // ---------- suggestions ----------
+
+  /**
+   * Accepting makes the suggestion the current annotator's own tag (same label and anchors, the evidence as its note),
+   * linked from the suggestion; rejecting, or taking the decision back, tombstones that tag again. One history row holds
+   * the decision before and after, so undo and redo restore both the decision and the tag.
+   */
+  private decideTx(uuid: string, decision: 'accepted' | 'rejected' | 'undecided'): { suggestion: Tag; tag: Tag | null } {
+    const row = this.tagRow(uuid);
+    if (!row || row.deleted_at !== null || row.origin !== 'suggestion') throw new CotscopeError(`no suggestion ${uuid}`, 'not_found');
+    const me = this.annotator.ensureId();
+    const before = this.decisionOf(row.id);
+    const wanted = decision === 'undecided' ? null : decision;
+    if (before.decision === wanted && (wanted !== 'accepted' || this.liveTag(before.result))) {
+      return { suggestion: this.tagOut(uuid), tag: before.result ? this.tagOut(before.result) : null };
+    }
+    const now = nowIso();
+    let result: string | null = null;
+    if (wanted === 'accepted') {
+      const label = this.s.label.get(this.labelKey(row.label_id)) as { id: number; retired_at: string | null } | undefined;
+      if (!label || label.retired_at !== null) throw invalid('label', 'the suggestion\'s label is retired: it cannot become a new tag');
+      result = crypto.randomUUID();
+      const g = this.s.suggestion().get(row.id) as { evidence: string };
+      this.s.insertTag.run({
+        ...tagFields(row),
+        uuid: result,
+        response_id: row.response_id,
+        annotator_id: me,
+        note: g.evidence,
+        severity: null,
+        now,
+      });
+    }
+    if (before.result && before.result !== result && this.liveTag(before.result)) this.tombstone(before.result, now);
+    const after: DecisionSnapshot = { decision: wanted, decided_by: wanted ? me : null, decided_at: wanted ? now : null, result };
+    this.writeDecision(row.id, after);
+    this.record(me, `suggestion.${decision}`, 'suggestion', uuid, before, after);
+    return { suggestion: this.tagOut(uuid), tag: result ? this.tagOut(result) : null };
+  }
+
+  private decisionOf(tagId: number): DecisionSnapshot {
+    const g = this.s.suggestion().get(tagId) as { decision: DecisionSnapshot['decision']; decided_by: number | null; decided_at: string | null; result: string | null };
+    return { decision: g.decision, decided_by: g.decided_by, decided_at: g.decided_at, result: g.result };
+  }
+
+  private writeDecision(tagId: number, d: DecisionSnapshot): void {
+    this.s.writeDecision().run(d.decision, d.decided_by, d.decided_at, d.result, tagId);
+  }
+
+  private liveTag(uuid: string | null): boolean {
+    const t = uuid ? this.tagRow(uuid) : undefined;
+    return t !== undefined && t.deleted_at === null;
+  }
+
+  private tombstone(uuid: string, now: string): void {
+    const t = this.tagRow(uuid)!;
+    this.s.writeTag.run({ ...tagFields(t), uuid, deleted_at: now, now });
+  }
+
+  private labelKey(labelId: number): string {
+    return this.s.labelKey.get(labelId) as string;
+  }
+
   // ---------- verdicts ----------
 
   private setVerdictTx(input: ParsedInput<'setVerdict'>): Verdict {
@@ -343,8 +459,22 @@ export class Annotations {
   }
 
   /** Puts a tag or verdict back as `snapshot` (null: tombstoned). Returns its response, or null when the row is gone. */
-  private restore(entity: 'tag' | 'verdict', uuid: string, snapshot: TagRow | VerdictRow | null): number | null {
+  private restore(entity: 'tag' | 'verdict' | 'suggestion', uuid: string, snapshot: TagRow | VerdictRow | DecisionSnapshot | null): number | null {
     const now = nowIso();
+    if (entity === 'suggestion') {
+      const row = this.tagRow(uuid);
+      if (!row || !snapshot) return null;
+      const target = snapshot as DecisionSnapshot;
+      const current = this.decisionOf(row.id);
+      if (current.result && current.result !== target.result && this.liveTag(current.result)) this.tombstone(current.result, now);
+      if (target.result) {
+        const t = this.tagRow(target.result);
+        if (!t) return null;
+        if (t.deleted_at !== null) this.s.writeTag.run({ ...tagFields(t), uuid: target.result, deleted_at: null, now });
+      }
+      this.writeDecision(row.id, target);
+      return row.response_id;
+    }
     if (entity === 'tag') {
       const current = this.tagRow(uuid);
       if (!current) return null;
@@ -366,7 +496,7 @@ export class Annotations {
     return current.response_id;
   }
 
-  private record(me: number, action: string, entity: 'tag' | 'verdict', uuid: string, before: unknown, after: unknown): void {
+  private record(me: number, action: string, entity: 'tag' | 'verdict' | 'suggestion', uuid: string, before: unknown, after: unknown): void {
     // A new action makes the undone ones unreachable: redo would replay them on top of a different state.
     this.s.killRedo.run(me);
     this.s.record.run(nowIso(), me, action, entity, uuid, before ? JSON.stringify(before) : null, after ? JSON.stringify(after) : null);
@@ -464,4 +594,10 @@ export function sameTag(a: TagContent, b: TagContent): boolean {
   const fa = tagFields(a);
   const fb = tagFields(b);
   return (Object.keys(fa) as (keyof TagContent)[]).every((k) => fa[k] === fb[k]);
+}
+
+/** A value made on first use, then kept. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }

@@ -127,7 +127,8 @@ export class Dashboards {
       if (unknown.length) throw new CotscopeError(`unknown label${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, 'not_found');
       labels = rows;
     }
-    const annotators = this.all<{ id: number; name: string }>('SELECT id, name FROM annotators ORDER BY name', []);
+    // The automatic checks are nobody whose work a dashboard counts (their suggestions keep no marks).
+    const annotators = this.all<{ id: number; name: string }>("SELECT id, name FROM annotators WHERE kind <> 'auto' ORDER BY name", []);
     // Review-mark keys: [0] = everyone together; one id = that annotator; several = de-duplicate their marks.
     const keys = filter.annotators?.length ? this.list.akeys(filter.annotators) : [0];
     const count: Counting = via === 'masks' ? this.maskOf(keys) ?? 'counts' : 'marks';
@@ -324,7 +325,7 @@ export class Dashboards {
    */
   private maskOf(keys: number[]): bigint | null {
     if (!this.masks) return null;
-    const bitOf = new Map(this.all<[number, number | null]>('SELECT a.id, b.bit FROM annotators a LEFT JOIN annotator_bits b ON b.annotator_id = a.id', [], true));
+    const bitOf = new Map(this.all<[number, number | null]>("SELECT a.id, b.bit FROM annotators a LEFT JOIN annotator_bits b ON b.annotator_id = a.id WHERE a.kind <> 'auto'", [], true));
     let mask = 0n;
     for (const id of keys[0] === 0 ? bitOf.keys() : keys) {
       const bit = bitOf.get(id);

@@ -114,6 +114,7 @@ export class ExportJobs {
           out,
           replace: input.replace,
           filter: input.filter,
+          origin: input.origin,
           me,
           workspace: this.store.file,
           command: `cotscope app: export dialog (${input.format}) by ${me.name}`,

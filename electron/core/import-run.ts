@@ -20,6 +20,7 @@ import {
   type SampleEntry,
 } from './run-records.ts';
 import { nowIso, withRollbackJournal, type Store } from './store.ts';
+import { selectChecks, SuggestionWriter } from './suggestions.ts';
 import { fileSha256, inTransaction } from './util.ts';
 
 export { ImportRefused } from './import-report.ts';
@@ -31,6 +32,8 @@ export interface ImportRunOptions {
   idField?: string;
   responseField?: string;
   strict?: boolean;
+  /** Run the automatic checks on each response (default true; `--no-checks`). */
+  checks?: boolean;
   /** Parse on a worker thread (default: for files of 4 MiB and more). */
   parallel?: boolean;
   onProgress?: (p: ImportProgress) => void;
@@ -80,6 +83,8 @@ export interface ImportRunResult {
   skipped: SkipLog;
   /** Responses whose scoring by cotscope differs from the file's own reward/correct. */
   scoreDisagreements: number;
+  /** Suggestions the automatic checks made on the imported responses (0 with `checks: false`). */
+  suggestions: number;
 }
 
 /** Chain text gathered before it goes into the full-text index (about what FTS5's 64 MiB buffer holds). */
@@ -164,6 +169,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
   }
 
   const fileLevel = opts.level ?? levelFromFileName(path.basename(abs));
+  const checks = opts.checks === false ? [] : selectChecks();
   const idField = opts.idField ?? 'sample_id';
   const now = nowIso();
 
@@ -189,6 +195,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
   let format: RunFormat | null = null;
   let records = 0;
   let runCreated = false;
+  let suggested = 0;
 
   const deferred = indexesToDefer(db, bytes, opts.deferIndexes);
 
@@ -219,6 +226,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
       unindexedChars = 0;
     };
     const counts = new RunSampleCounts(db, runId); // the compare matrix's per-question counts (migration 0004)
+    const suggestions = checks.length ? new SuggestionWriter(db) : null; // a pre-version-9 workspace has none (tests)
     const skip = (line: number, field: string | null, reason: string) => {
       skipped.add({ file, line, field, reason });
       insertSkip.run(importId, line, field, reason);
@@ -231,9 +239,11 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
       idField,
       responseField: opts.responseField ?? null,
       level: fileLevel,
-      samples: loadSamples(store),
+      samples: loadSamples(store, checks.length > 0),
       hash: sha256 === null,
+      checks: checks.map((c) => c.name),
     };
+    const levelOf = new Map(checks.length ? config.samples.map((e) => [e[2], e[0]]) : []);
     const parallel = opts.parallel ?? bytes >= PARALLEL_FROM_BYTES;
     const batches = parallel ? parseRunFileOnWorker(config, opts.signal) : parseRunFile(config, opts.signal);
     let t = performance.now();
@@ -245,7 +255,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
       records += batch.records;
       if (batch.sha256) sha256 = batch.sha256;
       for (const s of batch.skips) skip(s.line, s.field, s.reason);
-      const { raw, answer, steps, ints, reward } = batch.rows;
+      const { raw, answer, steps, ints, reward, suggestions: found } = batch.rows;
       for (let i = 0; i < batch.rows.count; i++) {
         const o = i * ROW_INTS;
         const sampleDbId = ints[o + Int.sampleDbId];
@@ -262,6 +272,8 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
           outcome & Outcome.disagree ? 1 : 0, steps[i], ints[o + Int.stepCount]).lastInsertRowid);
         unindexed ||= last;
         unindexedChars += raw[i].length;
+        const proposed = found[i];
+        if (proposed) suggestions!.addNew(last, runId, levelOf.get(sampleDbId)!, proposed, now);
         counts.add(sampleDbId, correct === 1, prediction);
         if (outcome & Outcome.disagree) disagreements++;
       }
@@ -291,6 +303,10 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
     indexPending();
     timings.search_index += performance.now() - t;
     counts.write();
+    if (suggestions) {
+      suggestions.recordImport(runId, checks, imported, runCreated, now);
+      suggested = suggestions.written;
+    }
     if (automerge !== null) setFtsAutomerge(db, automerge);
     if (deferred.length) {
       t = performance.now();
@@ -330,6 +346,7 @@ export async function importRun(store: Store, file: string, opts: ImportRunOptio
     imported,
     skipped,
     scoreDisagreements: disagreements,
+    suggestions: suggested,
   };
 }
 
@@ -345,9 +362,12 @@ function setFtsAutomerge(db: Store['db'], value: number): void {
 }
 
 /** Every sample, as the parser matches run records against them. */
-function loadSamples(store: Store): SampleEntry[] {
+function loadSamples(store: Store, forChecks: boolean): SampleEntry[] {
   return store.db
-    .prepare('SELECT level, sample_id, id, golden, choice_a, choice_b, choice_c, choice_d FROM samples')
+    .prepare(
+      `SELECT level, sample_id, id, golden, choice_a, choice_b, choice_c, choice_d
+              ${forChecks ? ', question, task_goal, task_progress, current_observation_frame' : ''} FROM samples`,
+    )
     .raw()
     .all() as SampleEntry[];
 }

@@ -231,7 +231,8 @@ export function exportPack(store: Store, out: string, opts: { annotators?: reado
     const unknown = only.filter((n) => !allAnnotators.some((a) => a.name === n));
     if (unknown.length) throw new CotscopeError(`--annotator ${unknown.join(', ')}: no such annotator in this workspace`, 'not_found');
   }
-  const chosen = allAnnotators.filter((a) => !only || only.includes(a.name));
+  // The automatic checks (kind 'auto') are nobody's work to carry: their suggestions are not in packs.
+  const chosen = allAnnotators.filter((a) => (only ? only.includes(a.name) : a.kind !== 'auto'));
   const ids = JSON.stringify(chosen.map((a) => a.id));
   const who = (col: string) => `${col} IN (SELECT value FROM json_each('${ids.replace(/'/g, "''")}'))`;
 
@@ -239,7 +240,7 @@ export function exportPack(store: Store, out: string, opts: { annotators?: reado
     .prepare(
       `SELECT t.*, l.key AS label, a.name AS annotator, ${KEY_COLUMNS} FROM tags t
          JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id ${KEY_JOINS.replace('{T}', 't')}
-        WHERE ${who('t.annotator_id')} ORDER BY t.uuid`,
+        WHERE ${who('t.annotator_id')} AND t.origin <> 'suggestion' ORDER BY t.uuid`,
     )
     .iterate() as IterableIterator<any>;
   const verdicts = db
@@ -651,7 +652,9 @@ class PackMerger {
       time_end: l.time?.[1] ?? null,
       note: l.note,
       severity: l.severity,
-      origin: l.origin,
+      // A suggestion is the automatic checks' own, made again by running them: one arriving in a pack (only a hand-made
+      // one can hold it) is kept as an import.
+      origin: l.origin === 'suggestion' ? 'import' : l.origin,
       created_at: l.created_at,
       updated_at: l.updated_at,
       deleted_at: l.deleted_at,

@@ -22,7 +22,7 @@ import type { Db } from './store.ts';
 export type ResponseSort = z.infer<typeof ResponseSortSchema>;
 export type SortOrder = 'asc' | 'desc';
 
-const TAG_COUNT = '(SELECT COUNT(*) FROM tags t WHERE t.response_id = x.id AND t.deleted_at IS NULL)';
+const TAG_COUNT = "(SELECT COUNT(*) FROM tags t WHERE t.response_id = x.id AND t.deleted_at IS NULL AND t.origin <> 'suggestion')";
 
 /**
  * Sort keys, most significant first. Each list ends in keys that make the order total (no two rows compare equal),
@@ -182,8 +182,9 @@ export class ResponseList {
     this.runsByMethod = db.prepare('SELECT id FROM runs WHERE method IN (SELECT value FROM json_each(?))').pluck();
     this.labelIds = db.prepare('SELECT id FROM labels WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id').pluck();
     this.annotatorId = db.prepare('SELECT id FROM annotators WHERE name = ?').pluck();
-    this.annotatorCount = db.prepare('SELECT COUNT(*) FROM annotators').pluck();
-    this.annotatorIds = db.prepare('SELECT id FROM annotators WHERE name IN (SELECT value FROM json_each(?)) ORDER BY id').pluck();
+    // Everyone (akey 0) is every person and judge: the automatic checks keep no marks.
+    this.annotatorCount = db.prepare("SELECT COUNT(*) FROM annotators WHERE kind <> 'auto'").pluck();
+    this.annotatorIds = db.prepare("SELECT id FROM annotators WHERE kind <> 'auto' AND name IN (SELECT value FROM json_each(?)) ORDER BY id").pluck();
     this.maxId = db.prepare('SELECT MAX(id) FROM responses').pluck();
     this.ftsHits = db.prepare('SELECT COUNT(*) FROM responses_fts WHERE responses_fts MATCH ?').pluck();
     this.rowsById = db.prepare(
@@ -277,14 +278,10 @@ export class ResponseList {
     const akeyIn = keys.length ? `akey IN (${placeholders(keys.length)})` : '0';
     if (filter.labels?.length) {
       const ids = this.labelIds.all(JSON.stringify(filter.labels)) as number[];
+      // Everyone's label marks (akey 0) are the live tags of people and judges: the checks' suggestions keep none.
       if (ids.length === 0) never();
-      else if (!filter.by?.length) {
-        // Answered by the partial index tags_label (label_id, response_id) WHERE deleted_at IS NULL alone.
-        inIds(`SELECT response_id FROM tags WHERE label_id IN (${placeholders(ids.length)}) AND deleted_at IS NULL`, ids);
-      } else {
-        inIds(`SELECT response_id FROM label_marks WHERE ${akeyIn} AND label_id IN (${placeholders(ids.length)})`, [...keys, ...ids]);
-      }
-      // Everyone's marks of a label are its live tags (akey 0); a label by itself is left to tags_label.
+      else inIds(`SELECT response_id FROM label_marks WHERE ${akeyIn} AND label_id IN (${placeholders(ids.length)})`, [...keys, ...ids]);
+      // Everyone's marks of a label are its live tags (akey 0), people's and judges'.
       if (ids.length === 1 && one) markSet('label_marks', 'label_marks_label', 'm.akey = ? AND m.label_id = ?', [...keys, ...ids], !filter.by?.length);
       else notCarried();
     }

@@ -5,6 +5,9 @@ import crypto from 'node:crypto';
 import { fileCorrect, reasoningSpan, scoreResponse } from '../../shared/scoring.ts';
 import { splitSteps } from '../../shared/steps.ts';
 import type { Level, Options } from '../../shared/types.ts';
+import { checkInput, sampleContext, type SampleContext } from './check-input.ts';
+import { runChecks } from './checks/registry.ts';
+import type { Suggestion } from './checks/types.ts';
 import { CotscopeError } from './errors.ts';
 import { invalidUtf8Reason } from './import-report.ts';
 import { readRecords, type FileShape, type ReadProgress, type RecordText } from './records.ts';
@@ -12,8 +15,14 @@ import { encodeSteps } from './steps-column.ts';
 
 export type RunFormat = 'infer-py' | 'grpo-care' | 'generic';
 
-/** A benchmark sample as the parser needs it: [level, sample_id, database id, golden, A, B, C, D]. */
-export type SampleEntry = [string, string, number, string | null, string | null, string | null, string | null, string | null];
+/**
+ * A benchmark sample as the parser needs it: [level, sample_id, database id, golden, A, B, C, D], then what the checks
+ * read (question, task goal, task_progress JSON, current observation frame) when the import runs them.
+ */
+export type SampleEntry = [
+  string, string, number, string | null, string | null, string | null, string | null, string | null,
+  (string | null)?, (string | null)?, (string | null)?, (number | null)?,
+];
 
 export interface ParseConfig {
   file: string;
@@ -26,6 +35,8 @@ export interface ParseConfig {
   samples: SampleEntry[];
   /** Hash the file's bytes while reading them: the last batch then carries the sha256. */
   hash?: boolean;
+  /** The checks to run on each response (checks/registry.ts names); none when empty or absent. */
+  checks?: readonly string[];
 }
 
 /**
@@ -44,6 +55,8 @@ export interface ParsedRows {
   ints: Int32Array;
   /** The file's own reward; NaN when it has none. */
   reward: Float64Array;
+  /** The checks' suggestions on each row (null: none), when the config asked for checks. */
+  suggestions: (Suggestion[] | null)[];
 }
 
 export const ROW_INTS = 6;
@@ -62,7 +75,7 @@ export function predictionOf(outcome: number): string | null {
 
 /** Room for `capacity` rows; fill with add(), then pass on. */
 export function newRows(capacity: number): ParsedRows {
-  return { count: 0, raw: [], answer: [], steps: [], ints: new Int32Array(capacity * ROW_INTS), reward: new Float64Array(capacity) };
+  return { count: 0, raw: [], answer: [], steps: [], ints: new Int32Array(capacity * ROW_INTS), reward: new Float64Array(capacity), suggestions: [] };
 }
 
 /** The typed arrays' buffers, to transfer a batch to another thread instead of copying it. */
@@ -93,6 +106,9 @@ interface SampleInfo {
   id: number;
   golden: string | null;
   options: Options;
+  entry: SampleEntry;
+  /** Built on the first response to it, when checks run. */
+  context?: SampleContext;
 }
 
 export class RunRecordParser {
@@ -103,8 +119,9 @@ export class RunRecordParser {
 
   constructor(private readonly config: ParseConfig) {
     this.responseField = config.responseField;
-    for (const [level, sid, id, golden, A, B, C, D] of config.samples) {
-      const info: SampleInfo = { id, golden, options: { A, B, C, D } };
+    for (const entry of config.samples) {
+      const [level, sid, id, golden, A, B, C, D] = entry;
+      const info: SampleInfo = { id, golden, options: { A, B, C, D }, entry };
       this.byKey.set(key(level, sid), info);
       const list = this.byId.get(sid);
       if (list) list.push({ level, info });
@@ -114,6 +131,7 @@ export class RunRecordParser {
 
   parse(batch: RecordText[], rows: ParsedRows, skips: ParsedSkip[]): void {
     const { idField, level, displayName } = this.config;
+    const checks = this.config.checks ?? [];
     for (const { line, text, invalidUtf8 } of batch) {
       if (invalidUtf8 !== undefined) {
         skips.push({ line, field: null, reason: invalidUtf8Reason(invalidUtf8) });
@@ -189,6 +207,11 @@ export class RunRecordParser {
       const [from, to] = reasoningSpan(raw, scored);
       const steps = splitSteps(raw, from, to);
       const i = rows.count++;
+      if (checks.length) {
+        sample.context ??= contextOf(sample);
+        const found = runChecks(checkInput(sample.context, { raw, think_start: scored.thinkStart, think_end: scored.thinkEnd, answer_text: scored.answer, prediction: scored.prediction, steps }), checks);
+        rows.suggestions[i] = found.length ? found : null;
+      }
       rows.raw.push(raw);
       rows.answer.push(scored.answer);
       rows.steps.push(encodeSteps(steps));
@@ -208,6 +231,14 @@ export class RunRecordParser {
         ((scored.prediction === null ? 0 : LETTERS.indexOf(scored.prediction) + 1) << PREDICTION_SHIFT);
     }
   }
+}
+
+function contextOf(sample: SampleInfo): SampleContext {
+  const [, , , golden, A, B, C, D, question, goal, progress, frame] = sample.entry;
+  return sampleContext({
+    question: question ?? null, choice_a: A, choice_b: B, choice_c: C, choice_d: D, golden, task_goal: goal ?? null,
+    task_progress: progress ?? null, current_observation_frame: frame ?? null,
+  });
 }
 
 /** Reads and parses a whole run file, batch by batch. */

@@ -40,6 +40,7 @@ export const ROUTES: Record<ServiceMethodName, 'reader' | 'writer'> = {
   createTag: 'writer',
   updateTag: 'writer',
   deleteTag: 'writer',
+  decideSuggestion: 'writer',
   setVerdict: 'writer',
   undo: 'writer',
   redo: 'writer',

@@ -124,6 +124,10 @@ export function createService(store: Store, opts: ServiceOptions = {}): Service 
       writable();
       return annotations.deleteTag(uuid);
     },
+    decideSuggestion: ({ uuid, decision }) => {
+      writable();
+      return annotations.decideSuggestion(uuid, decision);
+    },
     setVerdict: (input) => {
       writable();
       return annotations.setVerdict(input);

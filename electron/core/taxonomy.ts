@@ -19,7 +19,7 @@ interface LabelRow {
 }
 
 // Live tags per label come from the partial index tags_label.
-const SELECT = `SELECT l.*, (SELECT COUNT(*) FROM tags t WHERE t.label_id = l.id AND t.deleted_at IS NULL) AS tag_count
+const SELECT = `SELECT l.*, (SELECT COUNT(*) FROM tags t WHERE t.label_id = l.id AND t.deleted_at IS NULL AND t.origin <> 'suggestion') AS tag_count
                   FROM labels l`;
 
 export class Taxonomy {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-readers-'));
   template = path.join(dir, 'template.db');
   const store = openStore(template);
-  await buildDemo(store);
+  await buildDemo(store, undefined, { checks: false });
   store.close();
 }, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

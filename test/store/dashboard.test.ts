@@ -267,8 +267,11 @@ describe('kept counts (migration 0004)', () => {
     const db = f.store.db;
     db.transaction(() => {
       for (const t of TABLES) db.exec(`DELETE FROM ${t}`);
+      // The automatic checks' suggestions count for nobody (migration 0009): the backfill reads tags without them.
+      db.exec("CREATE TEMP VIEW tags AS SELECT * FROM main.tags WHERE origin <> 'suggestion'");
       db.exec(backfill('review_marks'));
       db.exec(backfill('label_marks'));
+      db.exec('DROP VIEW temp.tags');
     })();
   };
 

@@ -200,7 +200,7 @@ describe('parquet', () => {
   it('writes in row groups as it goes, and every group reads back', async () => {
     const ids = await listed({});
     const file = path.join(fx.dir, 'groups.parquet');
-    const writer = new ParquetRowsFile(file, RESPONSE_FIELDS, { tool: 'cotscope', cotscope_version: VERSION, format: 'parquet', created_at: '', workspace: '', filter: {}, annotator: null, command: '' }, 10);
+    const writer = new ParquetRowsFile(file, RESPONSE_FIELDS, { tool: 'cotscope', cotscope_version: VERSION, format: 'parquet', created_at: '', workspace: '', filter: {}, origin: 'human', annotator: null, command: '' }, 10);
     for (const w of new ResponseReader(fx.store.db).read(ids)) writer.add(parquetRow(w));
     writer.finish();
     const buf = await asyncBufferFromFile(file);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-tags-'));
   template = path.join(root, 'template.db');
   const s = openStore(template);
-  await buildDemo(s);
+  await buildDemo(s, undefined, { checks: false });
   s.close();
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

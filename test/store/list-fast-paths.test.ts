@@ -27,7 +27,7 @@ async function call<M extends MethodName>(method: M, input?: Input<M>): Promise<
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cotscope-list-fast-'));
   store = openStore(path.join(dir, 'w.db'));
-  await buildDemo(store);
+  await buildDemo(store, undefined, { checks: false });
   service = createService(store, { annotator: 'ana' });
   const rand = prng(5);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];

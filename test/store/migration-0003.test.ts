@@ -40,7 +40,7 @@ describe('0003_rare_outcomes', () => {
     for (const m of loadMigrations().slice(0, 2)) fs.writeFileSync(path.join(v2, m.name), m.sql);
     const file = path.join(dir, 'w.db');
     const old = openStore(file, { migrationsDir: v2 });
-    await buildDemo(old);
+    await buildDemo(old, undefined, { checks: false });
     const before = {
       responses: old.db.prepare('SELECT * FROM responses ORDER BY id').all(),
       lists: await lists(createService(old, { annotator: 'ana' })),

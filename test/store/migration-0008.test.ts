@@ -89,7 +89,7 @@ describe('0008_list_paths', () => {
   it('migrates a version-7 workspace: every list answers as before, through the new indexes', async () => {
     const file = path.join(dir, 'w.db');
     const old = openStore(file, { migrationsDir: upTo(7) });
-    await buildDemo(old);
+    await buildDemo(old, undefined, { checks: false });
     const svc = createService(old, { annotator: 'ana' });
     const rows = old.db.prepare('SELECT id, step_count FROM responses ORDER BY id').raw().all() as [number, number][];
     const ids = rows.map(([id]) => id);

@@ -64,6 +64,16 @@ const MARK_COLUMNS = 'akey, response_id, run_id, sample_id, level, domain, corre
 
 /** Every table kept from responses' correctness, against a recount from scratch by the migrations' own fills. */
 function expectKeptEqualsRecount() {
+  // The automatic checks' suggestions count for nobody (migration 0009): the fills below read tags without them.
+  f.store.db.exec("CREATE TEMP VIEW tags AS SELECT * FROM main.tags WHERE origin <> 'suggestion'");
+  try {
+    expectKeptEqualsFills();
+  } finally {
+    f.store.db.exec('DROP VIEW temp.tags');
+  }
+}
+
+function expectKeptEqualsFills() {
   const m4 = migration('0004_');
   const m7 = migration('0007_');
   expect(rows('SELECT * FROM run_samples'), 'run_samples').toEqual(rows(fillOf(m4, 'run_samples')));

@@ -21,6 +21,8 @@ export interface ExportMeta {
   workspace: string;
   /** The library filter (shared/api.ts ResponseFilter) that chose the responses. */
   filter: ResponseFilter;
+  /** Which tags it holds: `human` (every tag but the automatic checks' suggestions), `suggestion`, or `all`. */
+  origin: 'human' | 'suggestion' | 'all';
   /** Whose verdict and review status the filter's `verdict` and `review` refer to. */
   annotator: string | null;
   /** The command line, or how the app started it. */

@@ -3,7 +3,7 @@
 // in batches, so memory stays bounded at any workspace size.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ResponseFilter, Severity, Supports, ReviewStatus } from '../../../shared/api.ts';
-import { tagFromRow, verdictFromRow } from '../annotations.ts';
+import { tagFromRow, tagSelect, verdictFromRow } from '../annotations.ts';
 import { CotscopeError } from '../errors.ts';
 import { ResponseList } from '../response-list.ts';
 import { decodeSteps } from '../steps-column.ts';
@@ -21,6 +21,8 @@ export interface ExportedTag {
   origin: string;
   created_at: string;
   updated_at: string;
+  /** A check's suggestion (origin `suggestion`): which check and version, how sure, why, and what a person decided. */
+  suggestion?: { check: string; version: number; confidence: number; evidence: string; decision: 'accepted' | 'rejected' | null };
 }
 
 export interface ExportedVerdict {
@@ -125,8 +127,9 @@ export class ResponseReader {
   private readonly adjudicated;
   private readonly by: Set<string> | null;
 
-  constructor(db: Db, by?: readonly string[]) {
+  constructor(db: Db, by?: readonly string[], origin: TagOrigin = 'human') {
     this.by = by?.length ? new Set(by) : null;
+    const which = origin === 'all' ? '' : origin === 'suggestion' ? "AND t.origin = 'suggestion'" : "AND t.origin <> 'suggestion'";
     this.rows = db.prepare(
       `SELECT x.id, s.id AS sample_key, s.sample_id, s.level, s.domain, r.name AS run, r.method, x.rollout, x.prediction,
               s.golden, x.correct, x.format_ok, x.file_reward, x.file_correct, x.score_disagreement, s.task_goal,
@@ -135,11 +138,7 @@ export class ResponseReader {
          FROM responses x JOIN runs r ON r.id = x.run_id JOIN samples s ON s.id = x.sample_id
         WHERE x.id IN (SELECT value FROM json_each(?))`,
     );
-    this.tags = db.prepare(
-      `SELECT t.*, l.key AS label, a.name AS annotator FROM tags t
-         JOIN labels l ON l.id = t.label_id JOIN annotators a ON a.id = t.annotator_id
-        WHERE t.response_id IN (SELECT value FROM json_each(?)) AND t.deleted_at IS NULL ORDER BY t.id`,
-    );
+    this.tags = db.prepare(`${tagSelect(db)} WHERE t.response_id IN (SELECT value FROM json_each(?)) AND t.deleted_at IS NULL ${which} ORDER BY t.id`);
     this.verdicts = db.prepare(
       `SELECT v.*, a.name AS annotator FROM verdicts v JOIN annotators a ON a.id = v.annotator_id
         WHERE v.response_id IN (SELECT value FROM json_each(?)) AND v.deleted_at IS NULL ORDER BY v.id`,
@@ -171,6 +170,9 @@ export class ResponseReader {
         origin: t.origin,
         created_at: t.createdAt,
         updated_at: t.updatedAt,
+        ...(t.suggestion
+          ? { suggestion: { check: t.suggestion.check, version: t.suggestion.version, confidence: t.suggestion.confidence, evidence: t.suggestion.evidence, decision: t.suggestion.decision } }
+          : {}),
       });
     }
     const verdictsOf = new Map<number, ExportedVerdict[]>();
@@ -233,9 +235,14 @@ function push<T>(m: Map<number, T[]>, k: number, v: T): void {
   else m.set(k, [v]);
 }
 
+/** Which tags an export writes: every tag but the checks' suggestions, only those, or all. */
+export type TagOrigin = 'human' | 'suggestion' | 'all';
+
 export interface WalkOptions {
   /** The current annotator's id (the filter's `verdict` and `review` are theirs), or null. */
   me: number | null;
+  /** Default `human`. */
+  origin?: TagOrigin;
   signal?: AbortSignal;
   batch?: number;
 }
@@ -253,7 +260,7 @@ export function countResponses(db: Db, filter: ResponseFilter, me: number | null
  */
 export async function* walkResponses(db: Db, filter: ResponseFilter, opts: WalkOptions): AsyncGenerator<Walked[]> {
   const list = new ResponseList(db);
-  const reader = new ResponseReader(db, filter.by);
+  const reader = new ResponseReader(db, filter.by, opts.origin);
   const size = opts.batch ?? BATCH;
   let ids: number[] = [];
   for (const id of list.ids(list.build(filter, 'sample', 'asc', opts.me))) {

@@ -17,7 +17,7 @@ import { commit, discard, stage, writeFileAtomic } from './output.ts';
 import { pairsWriter } from './pairs.ts';
 import { parquetWriter } from './parquet.ts';
 import { prmWriter } from './prm.ts';
-import { countResponses, walkResponses } from './records.ts';
+import { countResponses, walkResponses, type TagOrigin } from './records.ts';
 
 const WRITERS: Record<ExportFormat, (ctx: FormatContext) => FormatWriter> = {
   jsonl: jsonlWriter,
@@ -41,6 +41,8 @@ export interface ExportOptions {
   /** An existing file of that name (and its sidecar) may be replaced (the user said so: a save dialog, `--force`). */
   replace?: boolean;
   filter?: ResponseFilter;
+  /** Which tags are written: not the checks' suggestions (`human`, the default), only them, or all. */
+  origin?: TagOrigin;
   /** The current annotator (whose verdict and review status the filter means), by id and name. */
   me?: { id: number | null; name: string | null };
   workspace: string;
@@ -78,6 +80,7 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportResu
     created_at: new Date().toISOString(),
     workspace: path.resolve(opts.workspace),
     filter,
+    origin: opts.origin ?? 'human',
     annotator: opts.me?.name ?? null,
     command: opts.command,
   };
@@ -90,7 +93,7 @@ export async function runExport(db: Db, opts: ExportOptions): Promise<ExportResu
     const total = countResponses(db, filter, me);
     let done = 0;
     opts.onProgress?.({ done, total });
-    for await (const batch of walkResponses(db, filter, { me, signal: opts.signal })) {
+    for await (const batch of walkResponses(db, filter, { me, signal: opts.signal, origin: opts.origin })) {
       await writer.write(batch);
       done += batch.length;
       opts.onProgress?.({ done, total: Math.max(total, done) });
