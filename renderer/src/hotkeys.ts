@@ -38,6 +38,9 @@ export type ActionId =
   | 'nextTag'
   | 'prevTag'
   | 'deleteTag'
+  // workbench: the automatic checks' suggestions
+  | 'acceptSuggestion'
+  | 'rejectSuggestion'
   // workbench: verdict and review
   | 'verdictYes'
   | 'verdictNo'
@@ -115,14 +118,18 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'severityMinor', keys: ['shift+1'], scope: 'workbench', group: 'Tags', description: 'Severity: minor' },
   { id: 'severityMajor', keys: ['shift+2'], scope: 'workbench', group: 'Tags', description: 'Severity: major' },
   { id: 'severityCritical', keys: ['shift+3'], scope: 'workbench', group: 'Tags', description: 'Severity: critical' },
-  { id: 'nextTag', keys: ['e'], scope: 'workbench', group: 'Tags', description: 'Select the next tag (seeks the video to its time range)' },
-  { id: 'prevTag', keys: ['shift+e'], scope: 'workbench', group: 'Tags', description: 'Select the previous tag' },
+  { id: 'nextTag', keys: ['e'], scope: 'workbench', group: 'Tags', description: 'Select the next tag or open suggestion (seeks the video to its time range)' },
+  { id: 'prevTag', keys: ['shift+e'], scope: 'workbench', group: 'Tags', description: 'Select the previous tag or open suggestion' },
   { id: 'deleteTag', keys: ['delete', 'backspace'], scope: 'workbench', group: 'Tags', description: 'Delete the selected tag' },
+
+  // `d` is also review done (below): this binding comes first, and with no suggestion selected it passes the key on.
+  { id: 'acceptSuggestion', keys: ['a'], scope: 'workbench', group: 'Suggestions', description: 'Accept the selected suggestion: it becomes your own tag (select one with E or a click); then the next open one is selected' },
+  { id: 'rejectSuggestion', keys: ['d'], scope: 'workbench', group: 'Suggestions', description: 'Reject the selected suggestion (kept as your decision). With no suggestion selected, D sets the review status to done' },
 
   { id: 'verdictYes', keys: ['y'], scope: 'workbench', group: 'Verdict & review', description: 'Reasoning supports the answer: yes' },
   { id: 'verdictNo', keys: ['x'], scope: 'workbench', group: 'Verdict & review', description: 'Reasoning supports the answer: no' },
   { id: 'verdictUnclear', keys: ['m'], scope: 'workbench', group: 'Verdict & review', description: 'Reasoning supports the answer: unclear (maybe)' },
-  { id: 'reviewDone', keys: ['d'], scope: 'workbench', group: 'Verdict & review', description: 'Review status: done' },
+  { id: 'reviewDone', keys: ['d'], scope: 'workbench', group: 'Verdict & review', description: 'Review status: done (when a suggestion is selected, D rejects it instead)' },
   { id: 'reviewSkipped', keys: ['s'], scope: 'workbench', group: 'Verdict & review', description: 'Review status: skipped' },
   { id: 'reviewTodo', keys: ['r'], scope: 'workbench', group: 'Verdict & review', description: 'Review status: back to to-do' },
 
@@ -235,13 +242,48 @@ export function matchesKey(e: KeyboardEvent, desc: string): boolean {
 }
 
 export function findAction(e: KeyboardEvent, scopes: readonly Scope[]): ActionId | null {
+  return findActions(e, scopes)[0] ?? null;
+}
+
+/**
+ * Every action the key is bound to in these scopes, in the table's order. A key may mean two things in one scope on
+ * purpose (`d`: reject the selected suggestion, else review done): the first whose handler takes the key wins.
+ */
+export function findActions(e: KeyboardEvent, scopes: readonly Scope[]): ActionId[] {
+  const ids: ActionId[] = [];
   for (const scope of scopes) {
     for (const b of BINDINGS) {
       if (b.scope !== scope) continue;
-      if (b.keys.some((k) => matchesKey(e, k))) return b.id;
+      if (b.keys.some((k) => matchesKey(e, k))) ids.push(b.id);
     }
   }
-  return null;
+  return ids;
+}
+
+/**
+ * Keys bound to more than one action of a scope where that is not meant: a duplicate (plus 'global' under each view) is
+ * allowed only for the pairs in SHARED_KEYS. The help overlay shows any it finds, so a new binding cannot hide an old one
+ * unnoticed.
+ */
+const SHARED_KEYS: readonly (readonly [ActionId, ActionId])[] = [['rejectSuggestion', 'reviewDone']];
+
+export function keyConflicts(): string[] {
+  const out: string[] = [];
+  const scopes = [...new Set(BINDINGS.map((b) => b.scope))];
+  for (const scope of scopes) {
+    const seen = new Map<string, ActionId>();
+    for (const b of BINDINGS) {
+      if (b.scope !== scope) continue;
+      for (const k of b.keys) {
+        const before = seen.get(k);
+        if (before && !SHARED_KEYS.some(([x, y]) => (x === before && y === b.id) || (x === b.id && y === before))) {
+          out.push(`${formatKey(k)} in ${scope}: ${before} and ${b.id}`);
+        }
+        if (!before) seen.set(k, b.id);
+      }
+    }
+  }
+  return out;
 }
 
 /** The label whose hotkey this is (plain key, no modifiers), among labels not retired. */
@@ -369,8 +411,7 @@ function onKeyDown(e: KeyboardEvent): void {
   scopes.sort((a, b) => (a === 'global' ? 1 : 0) - (b === 'global' ? 1 : 0));
   for (const scope of scopes) {
     // A view may take over a global key (Esc in the workbench clears the selection before going back).
-    const id = findAction(e, scope === 'global' ? ['global'] : [scope, 'global']);
-    if (id) {
+    for (const id of findActions(e, scope === 'global' ? ['global'] : [scope, 'global'])) {
       for (const r of active) {
         if (r.scope !== scope) continue;
         const h = r.handlers.current[id];

@@ -6,7 +6,8 @@ import { createStore } from './create-store.ts';
 import { useList } from './list.ts';
 import { useRoute } from './route.ts';
 import { notify } from './notifications.ts';
-import { allWorkbenches, pendingTime, selectedSteps, useWorkbench, type WorkbenchStore } from './workbench.ts';
+import { formatKey } from '../hotkeys.ts';
+import { allWorkbenches, chainTags, checkName, isOpenSuggestion, peopleTags, pendingTime, selectedSteps, sortedTags, useWorkbench, type WorkbenchStore } from './workbench.ts';
 import { useWorkspace } from './workspace.ts';
 
 // Every action acts on one workbench: the workbench screen's by default, or a compare column's (`wb`).
@@ -20,6 +21,11 @@ interface AnnotationsState {
   setSupports(supports: Supports | null, wb?: WorkbenchStore): Promise<void>;
   setReview(status: ReviewStatus, wb?: WorkbenchStore): Promise<void>;
   setSeverity(uuid: string, severity: Severity | null, wb?: WorkbenchStore): Promise<void>;
+  /**
+   * Accepts (it becomes my tag), rejects, or takes back the decision on a check's suggestion. Deciding the selected
+   * one moves the selection to the next open suggestion, so `a` / `d` walk through them.
+   */
+  decideSuggestion(uuid: string, decision: 'accepted' | 'rejected' | 'undecided', wb?: WorkbenchStore): Promise<void>;
   undo(): Promise<void>;
   redo(): Promise<void>;
 }
@@ -43,7 +49,7 @@ export const useAnnotations = createStore<AnnotationsState>('annotations', (set,
   /** Keeps the library's cached row in step (the library also re-fetches what it holds when it reappears). */
   function syncTagCount(responseId: number, store: WorkbenchStore) {
     const wb = store.getState();
-    if (wb.detail?.id === responseId) useList.getState().patchRow(responseId, { tagCount: wb.detail.tags.length });
+    if (wb.detail?.id === responseId) useList.getState().patchRow(responseId, { tagCount: peopleTags(wb.detail.tags).length });
   }
 
   /** 'tag.create' → 'new tag': the service's action names, in words. */
@@ -53,6 +59,9 @@ export const useAnnotations = createStore<AnnotationsState>('annotations', (set,
       'tag.update': 'tag edit',
       'tag.delete': 'tag deletion',
       'verdict.set': 'verdict / review status',
+      'suggestion.accepted': 'accepting a suggestion',
+      'suggestion.rejected': 'rejecting a suggestion',
+      'suggestion.undecided': 'taking back a decision on a suggestion',
     };
     return action ? (words[action] ?? action.replace(/[._]/g, ' ')) : 'last action';
   }
@@ -70,7 +79,7 @@ export const useAnnotations = createStore<AnnotationsState>('annotations', (set,
       } else if (store) {
         await Promise.all(allWorkbenches().filter((w) => w.getState().responseId === r.responseId).map((w) => w.getState().reload()));
         const d = store.getState().detail;
-        if (d) useList.getState().patchRow(d.id, { tagCount: d.tags.length, supports: d.mine?.supports ?? null, reviewStatus: d.mine?.reviewStatus ?? 'todo' });
+        if (d) useList.getState().patchRow(d.id, { tagCount: peopleTags(d.tags).length, supports: d.mine?.supports ?? null, reviewStatus: d.mine?.reviewStatus ?? 'todo' });
         notify('info', `${kind === 'undo' ? 'Undone' : 'Redone'}: ${actionText(r.action)}`);
       } else {
         notify('info', `${kind === 'undo' ? 'Undone' : 'Redone'}: ${actionText(r.action)} on response #${r.responseId}`);
@@ -130,6 +139,34 @@ export const useAnnotations = createStore<AnnotationsState>('annotations', (set,
         store.getState().dropTag(uuid);
         if (d) syncTagCount(d.id, store);
       }
+    },
+
+    async decideSuggestion(uuid, decision, store = useWorkbench) {
+      const wb = store.getState();
+      const d = wb.detail;
+      const before = d?.tags.find((t) => t.uuid === uuid);
+      if (!d || !before) return;
+      // The open suggestion after this one in reading order (wrapping), chosen before the list changes.
+      const open = sortedTags(chainTags(d.tags)).filter(isOpenSuggestion);
+      const at = open.findIndex((t) => t.uuid === uuid);
+      const next = at >= 0 && open.length > 1 ? open[(at + 1) % open.length] : null;
+      const r = await mutate(() => call('decideSuggestion', { uuid, decision }));
+      if (!r) return;
+      const s = store.getState();
+      if (s.detail?.id !== d.id) return;
+      s.putTag(r.suggestion);
+      // Rejecting or taking back an accepted suggestion tombstones the tag it had made.
+      const old = before.suggestion?.resultTag;
+      if (old && old !== r.tag?.uuid) s.dropTag(old);
+      if (r.tag) s.putTag(r.tag, true);
+      if (decision !== 'undecided' && s.selectedTag === uuid) s.selectTag(next?.uuid ?? null);
+      syncTagCount(d.id, store);
+      const name = useWorkspace.getState().labels.find((l) => l.key === before.label)?.name ?? before.label;
+      const what = `${name} (${checkName(before)})`;
+      const undo = `${formatKey('mod+z')} undoes it`;
+      if (decision === 'accepted') notify('success', `Accepted: ${what} is now your tag`, undo);
+      else if (decision === 'rejected') notify('info', `Rejected: ${what}`, undo);
+      else notify('info', `Open again: ${what}`, undo);
     },
 
     async setSupports(supports, store = useWorkbench) {

@@ -137,7 +137,8 @@ const workbench = (followsList: boolean): StateCreator<WorkbenchState, [], []> =
       try {
         const detail = await call('getResponse', { id });
         if (seq !== loadSeq) return;
-        const tags = new Set(detail.tags.map((t) => t.uuid));
+        // A suggestion decided meanwhile (undo, redo) has left the chain: it is no longer selectable.
+        const tags = new Set(chainTags(detail.tags).map((t) => t.uuid));
         set({
           detail,
           selectedTag: get().selectedTag && tags.has(get().selectedTag as string) ? get().selectedTag : null,
@@ -182,7 +183,7 @@ const workbench = (followsList: boolean): StateCreator<WorkbenchState, [], []> =
       set({ selectedTag: uuid });
     },
     cycleTag(dir) {
-      const tags = sortedTags(get().detail?.tags ?? []);
+      const tags = sortedTags(chainTags(get().detail?.tags ?? []));
       if (tags.length === 0) return;
       const i = tags.findIndex((t) => t.uuid === get().selectedTag);
       const next = tags[i < 0 ? (dir > 0 ? 0 : tags.length - 1) : (i + dir + tags.length) % tags.length];
@@ -343,8 +344,44 @@ export function pendingTime(s: Pick<WorkbenchState, 'pendingIn' | 'pendingOut'>)
   return [t, t];
 }
 
-/** The tag `n` / shift+1..3 act on. */
+/** The tag `n` / shift+1..3 act on: never a check's suggestion (with one selected, none). */
 export function targetTag(s: Pick<WorkbenchState, 'detail' | 'selectedTag' | 'lastTag'>): Tag | null {
   const tags = s.detail?.tags ?? [];
-  return tags.find((t) => t.uuid === s.selectedTag) ?? tags.find((t) => t.uuid === s.lastTag) ?? null;
+  const selected = tags.find((t) => t.uuid === s.selectedTag);
+  if (selected) return isSuggestion(selected) ? null : selected;
+  const last = tags.find((t) => t.uuid === s.lastTag);
+  return last && !isSuggestion(last) ? last : null;
+}
+
+// ---------- the automatic checks' suggestions ----------
+// A suggestion is a tag of origin 'suggestion' by `auto:<check>`. Open ones are drawn in the chain (dashed) and walked
+// with the tags; decided ones leave it (an accepted one lives on as the decider's own tag), and never count as anyone's.
+
+export function isSuggestion(t: Tag): boolean {
+  return t.origin === 'suggestion';
+}
+
+export function isOpenSuggestion(t: Tag): boolean {
+  return isSuggestion(t) && !t.suggestion?.decision;
+}
+
+/** People's (and imported judges') tags: what the tag counts and "mine" count. */
+export function peopleTags(tags: readonly Tag[]): Tag[] {
+  return tags.filter((t) => !isSuggestion(t));
+}
+
+/** What the chain draws and `e` walks: people's tags and the open suggestions. */
+export function chainTags(tags: readonly Tag[]): Tag[] {
+  return tags.filter((t) => !isSuggestion(t) || isOpenSuggestion(t));
+}
+
+/** The selected tag when it is an open suggestion (what `a` / `d` decide). */
+export function selectedSuggestion(s: Pick<WorkbenchState, 'detail' | 'selectedTag'>): Tag | null {
+  const t = s.detail?.tags.find((x) => x.uuid === s.selectedTag);
+  return t && isOpenSuggestion(t) ? t : null;
+}
+
+/** The check's name of a suggestion ('answer-conflict'), from its info or its annotator `auto:<check>`. */
+export function checkName(t: Tag): string {
+  return t.suggestion?.check ?? t.annotator.replace(/^auto:/, '');
 }

@@ -1,4 +1,4 @@
-import { BINDINGS, LABEL_HOTKEY_GROUP, formatKey, matchesKey, bindingFor } from '../hotkeys.ts';
+import { BINDINGS, LABEL_HOTKEY_GROUP, formatKey, keyConflicts, matchesKey, bindingFor } from '../hotkeys.ts';
 import { useUi } from '../stores/ui.ts';
 import { activeLabels, useWorkspace } from '../stores/workspace.ts';
 import { Modal } from './Modal.tsx';
@@ -9,6 +9,7 @@ export function HelpOverlay() {
   const close = () => useUi.getState().toggleHelp(false);
   const labels = activeLabels(useWorkspace((s) => s.labels)).filter((l) => l.hotkey);
   const groups = [...new Set(BINDINGS.map((b) => b.group))];
+  const conflicts = keyConflicts();
   return (
     <Modal
       title="Hotkeys"
@@ -23,6 +24,11 @@ export function HelpOverlay() {
         return false;
       }}
     >
+      {conflicts.length > 0 && (
+        <p className="error-text small" data-testid="help-conflicts">
+          Keys bound twice (the first listed wins): {conflicts.join('; ')}
+        </p>
+      )}
       <div className="help-grid">
         {groups.map((g) => (
           <section key={g} className="help-group">

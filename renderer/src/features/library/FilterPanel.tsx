@@ -74,9 +74,16 @@ export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInpu
   useEffect(() => {
     if (useWorkspace.getState().loaded) void useWorkspace.getState().refreshAnnotators();
   }, []);
-  const others = annotators.filter((a) => a.name !== annotator);
+  // The automatic checks are annotators too (`auto:<check>`, the suggestions' author): they get their own control,
+  // "Suggested by check", which sets the same filter field as "Annotated by".
+  const isCheck = (name: string) => name.startsWith('auto:');
+  const checks = annotators.filter((a) => a.kind === 'auto' || isCheck(a.name));
+  const others = annotators.filter((a) => a.name !== annotator && !checks.includes(a));
+  const chosenCheck = filter.annotator && isCheck(filter.annotator) ? filter.annotator : null;
+  const chosenPerson = filter.annotator && !chosenCheck ? filter.annotator : null;
   // A name from the URL that is neither me nor a known annotator still shows as chosen (it matches nothing).
-  const unknown = filter.annotator && filter.annotator !== annotator && !others.some((a) => a.name === filter.annotator) ? filter.annotator : null;
+  const unknown = chosenPerson && chosenPerson !== annotator && !others.some((a) => a.name === chosenPerson) ? chosenPerson : null;
+  const unknownCheck = chosenCheck && !checks.some((a) => a.name === chosenCheck) ? chosenCheck : null;
 
   // The search box and sample id are typed: apply them when the typing pauses.
   const [text, setText] = useState(filter.text ?? '');
@@ -230,8 +237,8 @@ export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInpu
         <span className="field-label">Annotated by</span>
         <select
           className="select"
-          value={filter.annotator ?? ''}
-          onChange={(e) => (set({ annotator: e.target.value || undefined }), e.currentTarget.blur())}
+          value={chosenPerson ?? ''}
+          onChange={(e) => (set({ annotator: e.target.value || (chosenCheck ?? undefined) }), e.currentTarget.blur())}
           title="Responses this annotator tagged or gave a verdict"
           data-testid="filter-annotator"
         >
@@ -245,6 +252,31 @@ export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInpu
           ))}
           {unknown && <option value={unknown}>{unknown}</option>}
         </select>
+      </label>
+
+      <label className="field">
+        <span className="field-label">Suggested by check</span>
+        <select
+          className="select"
+          value={chosenCheck ?? ''}
+          disabled={checks.length === 0 && !chosenCheck}
+          onChange={(e) => (set({ annotator: e.target.value || (chosenPerson ?? undefined) }), e.currentTarget.blur())}
+          title={
+            'Responses on which this automatic check proposed a tag, open or decided (in brackets: its suggestions). ' +
+            'It narrows the same field as ' +
+            '“Annotated by”: choose one or the other.'
+          }
+          data-testid="filter-check"
+        >
+          <option value="">{checks.length === 0 && !chosenCheck ? 'no check has run' : 'any (no check filter)'}</option>
+          {checks.map((a) => (
+            <option key={a.name} value={a.name}>
+              {a.name.replace(/^auto:/, '')} ({a.tags.toLocaleString()})
+            </option>
+          ))}
+          {unknownCheck && <option value={unknownCheck}>{unknownCheck.replace(/^auto:/, '')}</option>}
+        </select>
+        {chosenCheck && <span className="muted small">Open or decided; this takes the place of “Annotated by”.</span>}
       </label>
 
       <fieldset className="field">

@@ -1,7 +1,9 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { Label, ResponseDetail, Tag } from '../../../../shared/api.ts';
+import { useAnnotations } from '../../stores/annotations.ts';
 import { usePlayer } from '../../stores/player.ts';
-import { useWb, useWorkbenchStore } from '../../stores/workbench.ts';
+import { chainTags, checkName, isSuggestion, sortedTags, useWb, useWorkbenchStore } from '../../stores/workbench.ts';
+import { Kbd } from '../../ui/Kbd.tsx';
 
 interface Piece {
   start: number;
@@ -20,6 +22,9 @@ interface Block {
 }
 
 type Range = { tag: Tag; a: number; b: number };
+
+/** One empty list for every block without tags, so the memoised blocks see the same props again. */
+const NO_TAGS: Tag[] = [];
 
 /** Where a tag sits in the raw text: its span, else its steps' extent. */
 export function tagRange(tag: Tag, steps: ResponseDetail['steps']): [number, number] | null {
@@ -51,7 +56,9 @@ function cut(start: number, end: number, ranges: Range[]): Piece[] {
 function buildBlocks(detail: ResponseDetail): Block[] {
   const raw = detail.raw;
   const ranges: Range[] = [];
-  for (const t of detail.tags) {
+  // People's tags and the checks' open suggestions; a decided suggestion is gone from the chain (an accepted one is
+  // the decider's own tag now).
+  for (const t of chainTags(detail.tags)) {
     const r = tagRange(t, detail.steps);
     if (r && r[1] > r[0]) ranges.push({ tag: t, a: r[0], b: r[1] });
   }
@@ -94,10 +101,73 @@ function rawOffset(node: Node | null, offset: number): number | null {
   return null;
 }
 
+/** People's tags grouped by label (one chip each); the checks' suggestions stay one chip per suggestion. */
 function groupByLabel(tags: Tag[]): { key: string; tags: Tag[] }[] {
   const m = new Map<string, Tag[]>();
-  for (const t of tags) m.set(t.label, [...(m.get(t.label) ?? []), t]);
+  for (const t of tags) if (!isSuggestion(t)) m.set(t.label, [...(m.get(t.label) ?? []), t]);
   return [...m].map(([key, list]) => ({ key, tags: list }));
+}
+
+export function confidenceText(t: Tag): string {
+  return t.suggestion ? `${Math.round(t.suggestion.confidence * 100)}%` : '';
+}
+
+/** A check's open suggestion as a dashed chip: click selects it (then A accepts, D rejects). */
+function SuggestionChip({ tag, label, selected }: { tag: Tag; label: Label | undefined; selected: boolean }) {
+  const wb = useWorkbenchStore();
+  return (
+    <span
+      className={`step-chip suggestion${selected ? ' selected' : ''}`}
+      style={{ borderColor: label?.color, color: label?.color }}
+      title={`Suggested by the check ${checkName(tag)} (${confidenceText(tag)}): ${tag.suggestion?.evidence ?? ''}\nSelect it, then A accepts, D rejects`}
+      data-testid="suggestion-chip"
+      data-uuid={tag.uuid}
+      onClick={(e) => {
+        e.stopPropagation();
+        wb.getState().selectTag(tag.uuid);
+      }}
+    >
+      {label?.name ?? tag.label}?
+    </span>
+  );
+}
+
+/** Under the step it ends on: what the check saw, and the mouse path to A / D. */
+function SuggestionEvidence({ tag, label, selected }: { tag: Tag; label: Label | undefined; selected: boolean }) {
+  const wb = useWorkbenchStore();
+  const color = label?.color ?? '#888888';
+  const decide = (decision: 'accepted' | 'rejected') => (e: React.MouseEvent) => {
+    e.stopPropagation();
+    void useAnnotations.getState().decideSuggestion(tag.uuid, decision, wb);
+  };
+  return (
+    <span
+      className={`chain-evidence${selected ? ' selected' : ''}`}
+      style={{ borderColor: color, ...(selected ? { background: `${color}14` } : {}) }}
+      data-testid="chain-evidence"
+      data-uuid={tag.uuid}
+      onMouseDown={(e) => e.stopPropagation()}
+      onClick={(e) => {
+        e.stopPropagation();
+        wb.getState().selectTag(tag.uuid);
+      }}
+    >
+      <span className="evidence-who" style={{ color }} title={`${label?.name ?? tag.label}? — suggested by the check ${checkName(tag)}`}>
+        {checkName(tag)} {confidenceText(tag)}
+      </span>{' '}
+      <span className="evidence-text">{tag.suggestion?.evidence}</span>
+      {selected && (
+        <span className="evidence-actions">
+          <button className="link small" onClick={decide('accepted')} data-testid="chain-accept">
+            accept <Kbd action="acceptSuggestion" />
+          </button>
+          <button className="link small" onClick={decide('rejected')} data-testid="chain-reject">
+            reject <Kbd action="rejectSuggestion" />
+          </button>
+        </span>
+      )}
+    </span>
+  );
 }
 
 /** A label's tags on a step or on the whole response: clicking walks through them and seeks the video to each. */
@@ -122,9 +192,29 @@ function LabelChip({ labelKey, tags, label, selectedTag }: { labelKey: string; t
   );
 }
 
+/**
+ * People's tags: a tinted background and solid underlines. The checks' suggestions: a dashed underline in the label's
+ * colour and no fill (a guess, not a judgment), a light wash when selected.
+ */
 function pieceStyle(tags: Tag[], labels: Map<string, Label>, selected: string | null): React.CSSProperties | undefined {
   if (tags.length === 0) return undefined;
-  const ordered = [...tags].sort((a, b) => (a.uuid === selected ? 1 : 0) - (b.uuid === selected ? 1 : 0));
+  const people = tags.filter((t) => !isSuggestion(t));
+  const suggested = tags.filter(isSuggestion);
+  const style: React.CSSProperties = {};
+  if (suggested.length) {
+    const g = suggested.find((t) => t.uuid === selected) ?? suggested[0];
+    const color = labels.get(g.label)?.color ?? '#888888';
+    style.textDecorationLine = 'underline';
+    style.textDecorationStyle = 'dashed';
+    style.textDecorationColor = color;
+    // Selected: a light wash and a heavier dash (an outline would box every line of a long span).
+    if (g.uuid === selected) {
+      style.background = `${color}26`;
+      style.textDecorationThickness = '2.5px';
+    }
+  }
+  if (people.length === 0) return style;
+  const ordered = [...people].sort((a, b) => (a.uuid === selected ? 1 : 0) - (b.uuid === selected ? 1 : 0));
   const top = ordered[ordered.length - 1];
   const color = labels.get(top.label)?.color ?? '#888888';
   const isSel = top.uuid === selected;
@@ -133,10 +223,21 @@ function pieceStyle(tags: Tag[], labels: Map<string, Label>, selected: string | 
     .reverse()
     .map((t, i) => `inset 0 -${2 + i * 2}px 0 ${labels.get(t.label)?.color ?? '#888'}`);
   return {
+    ...style,
     background: `${color}${isSel ? '55' : '24'}`,
     boxShadow: shadows.join(', '),
     outline: isSel ? `1px solid ${color}` : undefined,
   };
+}
+
+function pieceTitle(tags: Tag[], labels: Map<string, Label>): string | undefined {
+  if (tags.length === 0) return undefined;
+  return tags
+    .map((t) => {
+      const name = labels.get(t.label)?.name ?? t.label;
+      return isSuggestion(t) ? `${name}? suggested by ${checkName(t)} (${confidenceText(t)}): ${t.suggestion?.evidence ?? ''}` : name;
+    })
+    .join('\n');
 }
 
 const BlockView = memo(function BlockView({
@@ -147,6 +248,7 @@ const BlockView = memo(function BlockView({
   isCursor,
   inRange,
   chips,
+  evidence,
 }: {
   block: Block;
   raw: string;
@@ -155,15 +257,17 @@ const BlockView = memo(function BlockView({
   isCursor: boolean;
   inRange: boolean;
   chips: Tag[];
+  /** Open suggestions that end on this step: their evidence shows under it. */
+  evidence: Tag[];
 }) {
   const wb = useWorkbenchStore();
   const text = block.pieces.map((p) => (
     <span
       key={p.start}
       data-off={p.start}
-      className={p.tags.length ? 'piece tagged' : 'piece'}
+      className={p.tags.length ? `piece tagged${p.tags.some(isSuggestion) ? ' suggested' : ''}` : 'piece'}
       style={pieceStyle(p.tags, labels, selectedTag)}
-      title={p.tags.length ? p.tags.map((t) => labels.get(t.label)?.name ?? t.label).join(', ') : undefined}
+      title={pieceTitle(p.tags, labels)}
     >
       {raw.slice(p.start, p.end)}
     </span>
@@ -205,6 +309,16 @@ const BlockView = memo(function BlockView({
           {groupByLabel(chips).map(({ key, tags }) => (
             <LabelChip key={key} labelKey={key} tags={tags} label={labels.get(key)} selectedTag={selectedTag} />
           ))}
+          {chips.filter(isSuggestion).map((t) => (
+            <SuggestionChip key={t.uuid} tag={t} label={labels.get(t.label)} selected={t.uuid === selectedTag} />
+          ))}
+        </span>
+      )}
+      {evidence.length > 0 && (
+        <span className="step-evidence">
+          {evidence.map((t) => (
+            <SuggestionEvidence key={t.uuid} tag={t} label={labels.get(t.label)} selected={t.uuid === selectedTag} />
+          ))}
         </span>
       )}
     </div>
@@ -222,17 +336,33 @@ export function ChainView({ detail, labels }: { detail: ResponseDetail; labels: 
 
   const blocks = useMemo(() => buildBlocks(detail), [detail]);
   const labelMap = useMemo(() => new Map(labels.map((l) => [l.key, l])), [labels]);
+  const shown = useMemo(() => chainTags(detail.tags), [detail.tags]);
   const chipsByStep = useMemo(() => {
     const m = new Map<number, Tag[]>();
-    for (const t of detail.tags) {
+    for (const t of shown) {
       if (!t.steps) continue;
       const list = m.get(t.steps[0]) ?? [];
       list.push(t);
       m.set(t.steps[0], list);
     }
     return m;
-  }, [detail.tags]);
-  const responseTags = detail.tags.filter((t) => !t.steps && !t.span);
+  }, [shown]);
+  // An open suggestion's evidence goes under the last step it points at (a span: the step its end falls in).
+  const evidenceByStep = useMemo(() => {
+    const m = new Map<number, Tag[]>();
+    for (const t of sortedTags(shown.filter(isSuggestion))) {
+      let at = t.steps?.[1] ?? null;
+      if (at === null && t.span) {
+        const end = t.span[1];
+        at = (detail.steps.find((s) => s.start < end && s.end >= end) ?? [...detail.steps].reverse().find((s) => s.start < end))?.index ?? null;
+      }
+      if (at === null) continue;
+      m.set(at, [...(m.get(at) ?? []), t]);
+    }
+    return m;
+  }, [shown, detail.steps]);
+  const responseTags = shown.filter((t) => !t.steps && !t.span);
+  const responseSuggestions = responseTags.filter(isSuggestion);
 
   const lo = span ? -1 : Math.min(anchor ?? cursor, cursor);
   const hi = span ? -1 : Math.max(anchor ?? cursor, cursor);
@@ -284,6 +414,12 @@ export function ChainView({ detail, labels }: { detail: ResponseDetail; labels: 
           {groupByLabel(responseTags).map(({ key, tags }) => (
             <LabelChip key={key} labelKey={key} tags={tags} label={labelMap.get(key)} selectedTag={selectedTag} />
           ))}
+          {responseSuggestions.map((t) => (
+            <SuggestionChip key={t.uuid} tag={t} label={labelMap.get(t.label)} selected={t.uuid === selectedTag} />
+          ))}
+          {responseSuggestions.map((t) => (
+            <SuggestionEvidence key={t.uuid} tag={t} label={labelMap.get(t.label)} selected={t.uuid === selectedTag} />
+          ))}
         </div>
       )}
       {detail.steps.length === 0 && <div className="muted small chain-nosteps">No steps were found in this response; its raw text:</div>}
@@ -296,7 +432,8 @@ export function ChainView({ detail, labels }: { detail: ResponseDetail; labels: 
           selectedTag={selectedTag}
           isCursor={b.kind === 'step' && b.pos === cursor && !span}
           inRange={b.kind === 'step' && (spanSteps ? b.pos >= spanSteps[0] && b.pos <= spanSteps[1] : b.pos >= lo && b.pos <= hi && anchor !== null)}
-          chips={b.kind === 'step' ? (chipsByStep.get(b.index) ?? []) : []}
+          chips={b.kind === 'step' ? (chipsByStep.get(b.index) ?? NO_TAGS) : NO_TAGS}
+          evidence={b.kind === 'step' ? (evidenceByStep.get(b.index) ?? NO_TAGS) : NO_TAGS}
         />
       ))}
       {detail.raw.length === 0 && <div className="muted">(empty response)</div>}

@@ -3,10 +3,22 @@ import type { Label, ResponseDetail, Severity, Tag } from '../../../../shared/ap
 import { formatKey, hint } from '../../hotkeys.ts';
 import { useAnnotations } from '../../stores/annotations.ts';
 import { usePlayer } from '../../stores/player.ts';
-import { pendingTime, selectedSteps, sortedTags, targetTag, useWb, useWorkbenchStore } from '../../stores/workbench.ts';
+import {
+  checkName,
+  isOpenSuggestion,
+  isSuggestion,
+  peopleTags,
+  pendingTime,
+  selectedSteps,
+  sortedTags,
+  targetTag,
+  useWb,
+  useWorkbenchStore,
+} from '../../stores/workbench.ts';
 import { activeLabels, useWorkspace } from '../../stores/workspace.ts';
 import { Swatch } from '../../ui/Badge.tsx';
 import { Kbd } from '../../ui/Kbd.tsx';
+import { confidenceText } from './ChainView.tsx';
 import { formatTime } from './timeline-math.ts';
 
 const TARGET_TEXT: Record<Label['target'], string> = { span: 'step / span', time: 'video moment', response: 'whole response' };
@@ -87,7 +99,22 @@ function LabelButtons({ labels }: { labels: Label[] }) {
   );
 }
 
-function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; label: Label | undefined; selected: boolean; isTarget: boolean; noteRequest: number }) {
+function TagCard({
+  tag,
+  label,
+  selected,
+  isTarget,
+  noteRequest,
+  fromCheck,
+}: {
+  tag: Tag;
+  label: Label | undefined;
+  selected: boolean;
+  isTarget: boolean;
+  noteRequest: number;
+  /** The check whose suggestion this tag was accepted from. */
+  fromCheck: string | null;
+}) {
   const [editing, setEditing] = useState(false);
   const [note, setNote] = useState(tag.note ?? '');
   const area = useRef<HTMLTextAreaElement>(null);
@@ -173,6 +200,11 @@ function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; la
         {!tag.steps && !tag.span && <span>whole response</span>}
         <span title="annotator">{tag.annotator}</span>
         {tag.origin !== 'human' && <span className="badge badge-muted">{tag.origin}</span>}
+        {fromCheck && (
+          <span className="badge badge-muted" title={`Accepted from the check ${fromCheck}'s suggestion (Ctrl/⌘+Z, or Undo decision under Suggestions, takes it back)`}>
+            from {fromCheck}
+          </span>
+        )}
       </div>
       {editing ? (
         <textarea
@@ -216,6 +248,145 @@ function TagCard({ tag, label, selected, isTarget, noteRequest }: { tag: Tag; la
   );
 }
 
+function whereText(tag: Tag): string {
+  if (tag.steps) return stepsText(tag.steps);
+  if (tag.span) return `chars ${tag.span[0]}–${tag.span[1]}`;
+  return 'whole response';
+}
+
+/** An open suggestion: what it proposes, why, and Accept / Reject. */
+function SuggestionCard({ tag, label, selected }: { tag: Tag; label: Label | undefined; selected: boolean }) {
+  const store = useWorkbenchStore();
+  const color = label?.color ?? '#888888';
+  const decide = (decision: 'accepted' | 'rejected') => (e: React.MouseEvent) => {
+    e.stopPropagation();
+    void useAnnotations.getState().decideSuggestion(tag.uuid, decision, store);
+  };
+  return (
+    <li
+      className={`suggestion-card${selected ? ' selected' : ''}`}
+      style={{ borderLeftColor: color }}
+      data-testid="suggestion"
+      data-label={tag.label}
+      data-uuid={tag.uuid}
+      data-check={checkName(tag)}
+      onClick={() => {
+        store.getState().selectTag(tag.uuid);
+        if (tag.time) usePlayer.getState().seek(tag.time[0]);
+      }}
+    >
+      <div className="tag-card-head">
+        <Swatch color={color} />
+        <span className={`tag-label${label?.retired ? ' retired' : ''}`} title={label?.description}>
+          {label?.name ?? tag.label}?
+        </span>
+        <span className="header-spacer" />
+        <span className="suggestion-conf" title="The check's confidence" data-testid="suggestion-confidence">
+          {confidenceText(tag)}
+        </span>
+      </div>
+      <div className="tag-card-meta small muted">
+        <span title={`Check ${checkName(tag)}, version ${tag.suggestion?.version ?? '?'}`}>{checkName(tag)}</span>
+        <span>{whereText(tag)}</span>
+      </div>
+      <div className="suggestion-evidence" data-testid="suggestion-evidence">
+        {tag.suggestion?.evidence}
+      </div>
+      <div className="suggestion-actions">
+        <button className="btn btn-small btn-accept" onClick={decide('accepted')} title="Make it your own tag (select it, then A)" data-testid="suggestion-accept">
+          Accept <Kbd action="acceptSuggestion" />
+        </button>
+        <button className="btn btn-small btn-reject" onClick={decide('rejected')} title="Keep it as rejected by you (select it, then D)" data-testid="suggestion-reject">
+          Reject <Kbd action="rejectSuggestion" />
+        </button>
+      </div>
+    </li>
+  );
+}
+
+/** A decided suggestion, faint: who decided what, and the way back. */
+function DecidedCard({ tag, label }: { tag: Tag; label: Label | undefined }) {
+  const store = useWorkbenchStore();
+  const g = tag.suggestion;
+  return (
+    <li className="suggestion-card decided" style={{ borderLeftColor: label?.color ?? '#888888' }} data-testid="suggestion-decided" data-uuid={tag.uuid} data-decision={g?.decision ?? ''}>
+      <div className="tag-card-head">
+        <Swatch color={label?.color ?? '#888888'} />
+        <span className="tag-label">{label?.name ?? tag.label}?</span>
+        <span className="header-spacer" />
+        <span className="suggestion-conf">{confidenceText(tag)}</span>
+      </div>
+      <div className="tag-card-meta small muted">
+        <span>{checkName(tag)}</span>
+        <span>{whereText(tag)}</span>
+        <b data-testid="suggestion-decision">
+          {g?.decision} by {g?.decidedBy ?? 'someone'}
+        </b>
+        <button
+          className="link small"
+          onClick={(e) => {
+            e.stopPropagation();
+            void useAnnotations.getState().decideSuggestion(tag.uuid, 'undecided', store);
+          }}
+          title={g?.decision === 'accepted' ? 'Open it again (the tag it made is removed)' : 'Open it again'}
+          data-testid="suggestion-undecide"
+        >
+          Undo decision
+        </button>
+      </div>
+      {g?.evidence && <div className="suggestion-evidence">{g.evidence}</div>}
+    </li>
+  );
+}
+
+/** The automatic checks' proposals on this response: open ones to decide, decided ones on request. */
+function SuggestionsSection({ detail, selectedTag }: { detail: ResponseDetail; selectedTag: string | null }) {
+  const labels = useWorkspace((s) => s.labels);
+  const [showDecided, setShowDecided] = useState(false);
+  const all = sortedTags(detail.tags.filter(isSuggestion));
+  if (all.length === 0) return null;
+  const open = all.filter(isOpenSuggestion);
+  const decided = all.filter((t) => !isOpenSuggestion(t));
+  return (
+    <div className="panel-section suggestions-section" data-testid="suggestions">
+      <div className="section-head">
+        <span className="section-title" title="What the automatic checks propose on this response: accept what is right, reject what is not">
+          Suggestions
+        </span>
+        <span className="muted small" data-testid="suggestion-count">
+          {open.length} open{decided.length ? ` · ${decided.length} decided` : ''}
+        </span>
+      </div>
+      {open.length > 0 ? (
+        <div className="muted small">
+          <Kbd action="nextTag" /> select · <Kbd action="acceptSuggestion" /> accept · <Kbd action="rejectSuggestion" /> reject
+        </div>
+      ) : (
+        <div className="muted small">Every suggestion here is decided.</div>
+      )}
+      {open.length > 0 && (
+        <ul className="tag-list" data-testid="suggestion-list">
+          {open.map((t) => (
+            <SuggestionCard key={t.uuid} tag={t} label={labels.find((l) => l.key === t.label)} selected={t.uuid === selectedTag} />
+          ))}
+        </ul>
+      )}
+      {decided.length > 0 && (
+        <button className="link small suggestions-toggle" onClick={() => setShowDecided(!showDecided)} aria-expanded={showDecided} data-testid="suggestions-show-decided">
+          {showDecided ? 'hide' : 'show'} {decided.length} decided
+        </button>
+      )}
+      {showDecided && decided.length > 0 && (
+        <ul className="tag-list" data-testid="suggestion-decided-list">
+          {decided.map((t) => (
+            <DecidedCard key={t.uuid} tag={t} label={labels.find((l) => l.key === t.label)} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 export function TagPanel({ detail }: { detail: ResponseDetail }) {
   const labels = useWorkspace((s) => s.labels);
   const active = activeLabels(labels);
@@ -223,9 +394,11 @@ export function TagPanel({ detail }: { detail: ResponseDetail }) {
   const lastTag = useWb((s) => s.lastTag);
   const noteRequest = useWb((s) => s.noteRequest);
   const target = targetTag({ detail, selectedTag, lastTag });
-  const tags = sortedTags(detail.tags);
+  // People's tags only: the checks' suggestions have their own section and never count as anyone's tags.
+  const tags = sortedTags(peopleTags(detail.tags));
   const me = useWorkspace((s) => s.session?.annotator);
   const mine = tags.filter((t) => t.annotator === me).length;
+  const acceptedFrom = new Map(detail.tags.filter((t) => t.suggestion?.resultTag).map((t) => [t.suggestion!.resultTag as string, checkName(t)]));
 
   return (
     <aside className="tag-panel" data-testid="tag-panel">
@@ -239,6 +412,7 @@ export function TagPanel({ detail }: { detail: ResponseDetail }) {
         </div>
         <LabelButtons labels={active} />
       </div>
+      <SuggestionsSection detail={detail} selectedTag={selectedTag} />
       <div className="panel-section tag-list-section">
         <div className="section-head">
           <span className="section-title">Tags</span>
@@ -265,6 +439,7 @@ export function TagPanel({ detail }: { detail: ResponseDetail }) {
                 selected={t.uuid === selectedTag}
                 isTarget={t.uuid === target?.uuid}
                 noteRequest={noteRequest}
+                fromCheck={acceptedFrom.get(t.uuid) ?? null}
               />
             ))}
           </ul>

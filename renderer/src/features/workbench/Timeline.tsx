@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FrameMapping, Label, ResponseDetail, Tag } from '../../../../shared/api.ts';
 import { effectiveFps, usePlayer } from '../../stores/player.ts';
 import { useRoute } from '../../stores/route.ts';
-import { useWb, useWorkbenchStore } from '../../stores/workbench.ts';
+import { chainTags, useWb, useWorkbenchStore } from '../../stores/workbench.ts';
 import { clipStartFrame, formatTime, narrationSegments, observationTime, sampledFrameTimes } from './timeline-math.ts';
 
 const NARRATION_FILLS = ['#dbe7fb', '#dcf3e3', '#fbefd0', '#f8e0ec', '#e4e2fb', '#d6f1ef', '#f3e3d6'];
@@ -69,7 +69,8 @@ export function Timeline({ detail, mapping, labels }: { detail: ResponseDetail; 
     () => (hasVideo && playerDuration ? sampledFrameTimes(playerDuration, detail.run.settings, fps) : []),
     [hasVideo, playerDuration, detail.run.settings, fps],
   );
-  const tagLanes = useMemo(() => lanes(detail.tags), [detail.tags]);
+  // People's tags and open suggestions (a decided suggestion lives on, if at all, as someone's tag).
+  const tagLanes = useMemo(() => lanes(chainTags(detail.tags)), [detail.tags]);
   const laneCount = Math.min(MAX_LANES, Math.max(1, ...tagLanes.map((l) => l.lane + 1)));
   const height = TAG_Y + laneCount * LANE_H + 4;
   const inner = width - PAD_X * 2;
@@ -189,8 +190,10 @@ export function Timeline({ detail, mapping, labels }: { detail: ResponseDetail; 
               width={w}
               height={LANE_H - 2}
               rx={2}
-              fill={label?.color ?? '#888'}
-              className={`tl-tag${sel ? ' selected' : ''}`}
+              fill={tag.origin === 'suggestion' ? 'none' : (label?.color ?? '#888')}
+              stroke={tag.origin === 'suggestion' ? (label?.color ?? '#888') : undefined}
+              strokeDasharray={tag.origin === 'suggestion' ? '3 2' : undefined}
+              className={`tl-tag${sel ? ' selected' : ''}${tag.origin === 'suggestion' ? ' suggestion' : ''}`}
               data-testid="timeline-tag"
               onPointerDown={(e) => {
                 e.stopPropagation();

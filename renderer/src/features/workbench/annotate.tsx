@@ -6,7 +6,8 @@ import { hint, type Handlers } from '../../hotkeys.ts';
 import { useAnnotations } from '../../stores/annotations.ts';
 import { usePlayer } from '../../stores/player.ts';
 import { useUi } from '../../stores/ui.ts';
-import { targetTag, useWorkbenchStore, type WorkbenchStore } from '../../stores/workbench.ts';
+import { notify } from '../../stores/notifications.ts';
+import { isSuggestion, selectedSuggestion, targetTag, useWorkbenchStore, type WorkbenchStore } from '../../stores/workbench.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { Kbd } from '../../ui/Kbd.tsx';
 import { REVIEW_TEXT } from '../../ui/marks.tsx';
@@ -60,7 +61,23 @@ export function annotateHandlers(store: () => WorkbenchStore): Handlers {
     deleteTag: () => {
       const t = wb().selectedTag;
       if (!t) return false;
+      const tag = wb().detail?.tags.find((x) => x.uuid === t);
+      if (tag && isSuggestion(tag)) {
+        notify('info', 'A suggestion is not deleted: reject it (D) or accept it (A)');
+        return;
+      }
       void ann().deleteTag(t, store());
+    },
+    // With no open suggestion selected these pass the key on (`d`: review done; `a`: a label bound to it, if any).
+    acceptSuggestion: () => {
+      const g = selectedSuggestion(wb());
+      if (!g) return false;
+      void ann().decideSuggestion(g.uuid, 'accepted', store());
+    },
+    rejectSuggestion: () => {
+      const g = selectedSuggestion(wb());
+      if (!g) return false;
+      void ann().decideSuggestion(g.uuid, 'rejected', store());
     },
     verdictYes: () => ready() && void ann().setSupports('yes', store()),
     verdictNo: () => ready() && void ann().setSupports('no', store()),
