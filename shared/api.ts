@@ -47,6 +47,8 @@ export const ResponseFilterSchema = z.object({
   review: ReviewStatusSchema.optional(),
   /** Responses this annotator tagged or gave a verdict. */
   annotator: z.string().optional(),
+  /** Responses with an automatic check's suggestion nobody has decided yet. */
+  undecided: z.boolean().optional(),
   /**
    * Full-text search in the chains. Words are ANDed and matched as words (`can't`, `C.` are plain text, never syntax);
    * "a phrase" in double quotes, `prefix*`, and upper-case OR / NOT between two terms work as in FTS5. Input with

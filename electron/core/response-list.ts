@@ -354,6 +354,7 @@ export class ResponseList {
         inIds('SELECT response_id FROM verdicts WHERE annotator_id = ? AND review_status = ? AND deleted_at IS NULL', [judge, filter.review]);
       }
     }
+    if (filter.undecided) inIds('SELECT response_id FROM suggestions WHERE decision IS NULL', []);
     if (filter.annotator !== undefined) {
       const id = this.annotatorId.get(filter.annotator.trim()) as number | undefined;
       if (id === undefined) never();

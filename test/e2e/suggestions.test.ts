@@ -228,6 +228,11 @@ describe('suggestions in Chromium', () => {
     // Reopened from the URL, the control shows the check again.
     await page.reload();
     await expect.poll(() => page.getByTestId('filter-check').inputValue()).toBe(check);
+    // Narrowed to what still waits for a decision: the same count as the API's, and in the URL.
+    const open = await api<ResponsePage>('listResponses', { filter: { annotator: check, undecided: true }, offset: 0, limit: 1 });
+    await page.getByTestId('filter-undecided').check();
+    await expect.poll(() => page.getByTestId('list-total').innerText()).toMatch(new RegExp(`^${open.total.toLocaleString('en-US')}\\b`));
+    expect(page.url()).toContain('undecided=1');
 
     await page.keyboard.press('Shift+Slash'); // '?' as a keyboard types it
     const help = page.getByTestId('help');

@@ -135,6 +135,18 @@ describe('deciding a suggestion', () => {
   });
 });
 
+describe('the undecided-suggestions filter', () => {
+  it('lists the responses with a suggestion nobody decided, and a response leaves it once all of its are decided', async () => {
+    const open = openSuggestions();
+    const responses = [...new Set(open.map((g) => g.response_id))].sort((a, b) => a - b);
+    const listed = async () => (await call('listResponses', { filter: { undecided: true }, offset: 0, limit: 500 })).rows.map((r) => r.id).sort((a, b) => a - b);
+    expect(await listed()).toEqual(responses);
+    const first = responses[0];
+    for (const g of open.filter((o) => o.response_id === first)) await call('decideSuggestion', { uuid: g.uuid, decision: 'rejected' });
+    expect(await listed()).toEqual(responses.slice(1));
+  });
+});
+
 describe('cotscope check', () => {
   it("replaces a check's open suggestions, keeps decided ones, and does not propose a rejected one again", async () => {
     const all = openSuggestions();

@@ -79,6 +79,7 @@ export function filterToQuery(f: ResponseFilter, sort: SortKey, order: SortOrder
   if (f.verdict) q.set('verdict', f.verdict);
   if (f.review) q.set('review', f.review);
   if (f.annotator) q.set('annotator', f.annotator);
+  if (f.undecided) q.set('undecided', '1');
   if (f.sampleId) q.set('sample', f.sampleId);
   if (f.text) q.set('q', f.text);
   // The drill-down fields (set by the dashboards and compare; each shows as a removable chip in the library).
@@ -116,6 +117,7 @@ export function queryToFilter(q: URLSearchParams): { filter: ResponseFilter; sor
   if (review && (REVIEWS as readonly string[]).includes(review)) f.review = review as ReviewStatus;
   const annotator = q.get('annotator');
   if (annotator) f.annotator = annotator;
+  if (q.get('undecided') === '1') f.undecided = true;
   const sample = q.get('sample');
   if (sample) f.sampleId = sample;
   const text = q.get('q');

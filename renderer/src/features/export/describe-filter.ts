@@ -17,6 +17,7 @@ export function describeFilter(f: ResponseFilter): string[] {
   if (f.verdict) parts.push(f.verdict === 'none' ? 'no verdict of yours yet' : `your verdict ${f.verdict}`);
   if (f.review) parts.push(`your review ${f.review}`);
   if (f.annotator) parts.push(`annotated by ${f.annotator}`);
+  if (f.undecided) parts.push('with undecided suggestions');
   if (f.consensus) parts.push(`verdicts together: ${f.consensus}`);
   if (f.reviewed !== undefined) parts.push(f.reviewed ? 'reviewed' : 'not reviewed');
   if (f.firstStep) parts.push(`first tagged step in ${f.firstStep[0]}–${f.firstStep[1]} of the chain`);

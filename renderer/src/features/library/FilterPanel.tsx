@@ -278,6 +278,15 @@ export function FilterPanel({ searchRef }: { searchRef: React.RefObject<HTMLInpu
         </select>
         {chosenCheck && <span className="muted small">Open or decided; this takes the place of “Annotated by”.</span>}
       </label>
+      <label className="field check" title="Responses where a check's suggestion waits for someone to accept or reject it">
+        <input
+          type="checkbox"
+          checked={filter.undecided === true}
+          onChange={(e) => set({ undecided: e.target.checked || undefined })}
+          data-testid="filter-undecided"
+        />
+        <span className="check-text">undecided suggestions only</span>
+      </label>
 
       <fieldset className="field">
         <legend className="field-label">Has label</legend>
