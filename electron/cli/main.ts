@@ -52,18 +52,21 @@ function progressReporter(): { onProgress: (p: ImportProgress) => void; stop: ()
   };
 }
 
-function checkProgress(): { onProgress: (p: { done: number; total: number }) => void; stop: () => void } {
-  if (!process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { format: ' checks |{bar}| {percentage}% · {value}/{total} responses · {eta_formatted} left', hideCursor: true, stream: process.stderr },
-    cliProgress.Presets.shades_classic,
-  );
+/**
+ * A progress bar of done / total on stderr for the commands that walk responses (check, export, judge), started on
+ * the first figures; nothing when stderr is not a terminal. `payload` fills the format's own fields.
+ */
+function countBar(format: string): { update: (done: number, total: number, payload?: object) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar({ format, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
   let started = false;
   return {
-    onProgress(p) {
-      if (!started) bar.start(p.total || 1, 0);
-      started = true;
-      bar.update(p.done);
+    update(done, total, payload) {
+      if (started) bar.update(done, { ...payload, total });
+      else if (total > 0) {
+        bar.start(total, done, payload);
+        started = true;
+      }
     },
     stop() {
       if (started) bar.stop();
@@ -231,12 +234,12 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { run?: string[]; checks?: string[]; json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        const bar = checkProgress();
+        const bar = countBar(' checks |{bar}| {percentage}% · {value}/{total} responses · {eta_formatted} left');
         const controller = new AbortController();
         const stop = () => controller.abort();
         process.once('SIGINT', stop);
         try {
-          const r = await checkRuns(store, { runs: opts.run, checks: opts.checks, onProgress: bar.onProgress, signal: controller.signal }).finally(bar.stop);
+          const r = await checkRuns(store, { runs: opts.run, checks: opts.checks, onProgress: (p) => bar.update(p.done, p.total), signal: controller.signal }).finally(bar.stop);
           if (opts.json) {
             out(JSON.stringify(r));
             return;
@@ -306,7 +309,7 @@ export function buildProgram(): Command {
       // Loaded here: the format writers (Parquet, CSV, YAML) would add ~0.2 s to the start of every other command.
       const { runExport, workspaceAnnotator } = await import('../core/export/run.ts');
       await withStore(cmd, async (store) => {
-        const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: ' export |{bar}| {value}/{total} responses', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+        const bar = countBar(' export |{bar}| {value}/{total} responses');
         const r = await runExport(store.db, {
           format: opts.format,
           out: opts.out,
@@ -317,8 +320,8 @@ export function buildProgram(): Command {
           workspace: store.file,
           command: ['cotscope', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '),
           license: opts.license,
-          onProgress: (p) => (bar?.isActive ? bar.update(p.done, { total: p.total }) : bar?.start(p.total, p.done)),
-        }).finally(() => bar?.stop());
+          onProgress: (p) => bar.update(p.done, p.total),
+        }).finally(bar.stop);
         const extra = opts.format === 'csv' ? ` (${r.rows} rows: one per tag)` : opts.format === 'pairs' ? ` (${r.rows} preference pairs)` : '';
         out(`wrote ${r.responses} responses to ${r.out}${extra}${r.meta ? `; filter and version in ${r.meta}` : ''}`);
       });
@@ -437,23 +440,17 @@ export function buildProgram(): Command {
           // Ctrl+C once: send nothing more, let the requests in flight finish and be written. Twice: abort them.
           const stop = new AbortController();
           const abort = new AbortController();
-          const bar = process.stderr.isTTY
-            ? new cliProgress.SingleBar(
-                { format: ' judge |{bar}| {value}/{total} · {rate}/s · {eta_formatted} left · {failed} failed', hideCursor: true, stream: process.stderr },
-                cliProgress.Presets.shades_classic,
-              )
-            : null;
+          const bar = countBar(' judge |{bar}| {value}/{total} · {rate}/s · {eta_formatted} left · {failed} failed');
           const onSigint = () => {
             if (stop.signal.aborted) return abort.abort();
             stop.abort();
-            process.stderr.write(`${bar ? '\n' : ''}stopping: nothing more is sent; waiting for the requests in flight (Ctrl+C again aborts them)\n`);
+            process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}stopping: nothing more is sent; waiting for the requests in flight (Ctrl+C again aborts them)\n`);
           };
           process.on('SIGINT', onSigint);
           const since = performance.now();
           const onProgress = (p: JudgeProgress) => {
             const payload = { failed: p.failed, rate: (p.done / Math.max((performance.now() - since) / 1000, 1e-3)).toFixed(2) };
-            if (bar?.isActive) bar.update(p.done, payload);
-            else if (p.total > 0) bar?.start(p.total, p.done, payload);
+            bar.update(p.done, p.total, payload);
           };
           const r = await judge(store.db, {
             endpoint: opts.endpoint,
@@ -471,7 +468,7 @@ export function buildProgram(): Command {
             onProgress,
           }).finally(() => {
             process.off('SIGINT', onSigint);
-            bar?.stop();
+            bar.stop();
           });
           out(opts.json ? JSON.stringify(r) : formatJudgeResult(r));
           const resume = 'run the same command again to continue (what is judged is kept and not asked again)';

@@ -116,23 +116,6 @@ interface Response {
   step_count: number;
 }
 
-/** A tag line's row, named as the insert statement binds it. */
-interface TagRow {
-  uuid: string;
-  response_id: number;
-  label_id: number;
-  annotator_id: number;
-  step_start: number | null;
-  step_end: number | null;
-  char_start: number | null;
-  char_end: number | null;
-  time_start: number | null;
-  time_end: number | null;
-  note: string | null;
-  severity: string | null;
-  now: string;
-}
-
 /**
  * Imports a judge's file in one write transaction. A line costs a few indexed lookups: its sample (once per sample and
  * run), its tag or verdict by the derived UUID, and, only for a new row, its response by the unique (sample, run,
@@ -153,7 +136,7 @@ export function importTags(db: Db, file: string, annotatorName: string, opts: { 
     run: db.prepare('SELECT id FROM runs WHERE name = ?').pluck(),
     // The levels in which this run answered a sample id: samples by their id, then the (sample, run) prefix of
     // responses' unique key. Written this way round on purpose: joined from responses, SQLite's planner takes the
-    // run's index and walks every response of the run for each line (a judge's file of 4,800 lines took minutes on 75k responses).
+    // run's index and walks every response of the run for each line (at tens of thousands of responses per run, minutes for a judge's file).
     samples: db.prepare(
       `SELECT s.id, s.level FROM samples s
         WHERE s.sample_id = ? AND EXISTS (SELECT 1 FROM responses x WHERE x.sample_id = s.id AND x.run_id = ?)
@@ -322,7 +305,7 @@ export function importTags(db: Db, file: string, annotatorName: string, opts: { 
             note,
             severity,
             now,
-          } satisfies TagRow);
+          });
           result.tags.added++;
           responseId = response.id;
         } else {

@@ -11,6 +11,7 @@ import { CHECKS, runChecks } from './checks/registry.ts';
 import type { Check, Suggestion } from './checks/types.ts';
 import { CotscopeError } from './errors.ts';
 import { nowIso, type Db, type Store } from './store.ts';
+import { inTransaction } from './util.ts';
 
 /** The annotator a check's suggestions are written as. */
 export function checkAnnotator(check: string): string {
@@ -35,7 +36,9 @@ export class SuggestionWriter {
   private readonly s;
   private readonly annotators = new Map<string, number>();
   private readonly labels = new Map<string, number | null>();
+  /** Suggestions written, in all and per check. */
   written = 0;
+  readonly byCheck = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -121,6 +124,7 @@ export class SuggestionWriter {
     );
     this.s.insertSuggestion.run(tagId, responseId, runId, level, g.check, g.version, Math.min(1, Math.max(0, g.confidence)), g.evidence);
     this.written++;
+    this.byCheck.set(g.check, (this.byCheck.get(g.check) ?? 0) + 1);
   }
 
   private annotatorId(check: string, now: string): number {
@@ -163,9 +167,8 @@ export interface CheckRunsResult {
 const CHECK_BATCH = 2000;
 
 /**
- * `cotscope check`: runs the checks over stored runs. Each run is one transaction (a run is checked whole or not at
- * all); between batches of responses the event loop turns, so a progress bar moves and a signal can stop it (the run in
- * progress is then rolled back).
+ * `cotscope check`: runs the checks over stored runs. Between batches of responses the event loop turns, so a progress
+ * bar moves and a signal can stop it.
  */
 export async function checkRuns(store: Store, opts: CheckRunsOptions = {}): Promise<CheckRunsResult> {
   const { db } = store;
@@ -181,9 +184,12 @@ export async function checkRuns(store: Store, opts: CheckRunsOptions = {}): Prom
   const total = runs.length
     ? (db.prepare(`SELECT COUNT(*) FROM responses WHERE run_id IN (${runs.map(() => '?').join(',')})`).pluck().get(...runs.map((r) => r.id)) as number)
     : 0;
-  const page = db.prepare(
+  // A run's ids first (one walk of its index), then its rows by id range: selecting each batch by run and "id > last"
+  // would walk the run's whole index again for every batch.
+  const idsOf = db.prepare('SELECT id FROM responses WHERE run_id = ? ORDER BY id').pluck();
+  const batch = db.prepare(
     `SELECT x.id, x.raw, x.think_start, x.think_end, x.answer_text, x.prediction, x.steps, x.sample_id, s.level
-       FROM responses x JOIN samples s ON s.id = x.sample_id WHERE x.run_id = ? AND x.id > ? ORDER BY x.id LIMIT ${CHECK_BATCH}`,
+       FROM responses x JOIN samples s ON s.id = x.sample_id WHERE x.id BETWEEN ? AND ? AND x.run_id = ? ORDER BY x.id`,
   );
   const sampleRow = db.prepare(
     `SELECT question, choice_a, choice_b, choice_c, choice_d, golden, task_goal, task_progress, current_observation_frame
@@ -195,38 +201,31 @@ export async function checkRuns(store: Store, opts: CheckRunsOptions = {}): Prom
   for (const run of runs) {
     if (opts.signal?.aborted) break;
     const writer = new SuggestionWriter(db);
-    let responses = 0;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      for (let after = 0; ; ) {
-        const rows = page.all(run.id, after) as (ResponseForChecks & { id: number; sample_id: number; level: string })[];
-        if (rows.length === 0) break;
+    const ids = idsOf.all(run.id) as number[];
+    // One transaction per run: checked whole or not at all (a cancel rolls the run in progress back).
+    await inTransaction(db, async () => {
+      for (let i = 0; i < ids.length; i += CHECK_BATCH) {
+        const rows = batch.all(ids[i], ids[Math.min(i + CHECK_BATCH, ids.length) - 1], run.id) as (ResponseForChecks & {
+          id: number;
+          sample_id: number;
+          level: string;
+        })[];
         for (const r of rows) {
           let ctx = contexts.get(r.sample_id);
           if (!ctx) contexts.set(r.sample_id, (ctx = sampleContext(sampleRow.get(r.sample_id) as SampleForChecks)));
-          const found = runChecks(checkInput(ctx, r), names);
-          for (const g of found) {
-            const c = result.checks.find((x) => x.name === g.check);
-            if (c) c.suggestions++;
-          }
-          writer.replace(r.id, run.id, r.level, checks, found);
+          writer.replace(r.id, run.id, r.level, checks, runChecks(checkInput(ctx, r), names));
         }
-        responses += rows.length;
         done += rows.length;
-        after = rows[rows.length - 1].id;
         opts.onProgress?.({ done, total });
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (opts.signal?.aborted) throw new CotscopeError('cancelled', 'cancelled');
       }
-      writer.recordRun(run.id, checks, responses);
-      db.exec('COMMIT');
-    } catch (err) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
-    result.runs.push({ name: run.name, responses, suggestions: writer.written });
-    result.responses += responses;
+      writer.recordRun(run.id, checks, ids.length);
+    });
+    result.runs.push({ name: run.name, responses: ids.length, suggestions: writer.written });
+    result.responses += ids.length;
     result.suggestions += writer.written;
+    for (const c of result.checks) c.suggestions += writer.byCheck.get(c.name) ?? 0;
   }
   return result;
 }

@@ -195,6 +195,22 @@ describe('cotscope teammates commands', () => {
     expect(refused.stderr).toBe(`cotscope: ${pack}:1: not a cotscope pack: its header has invalid UTF-8 at byte ${damaged.indexOf(0xff)}; nothing imported\n`);
   });
 
+  it('check re-runs the automatic checks and reports them; export --origin suggestion writes only their tags', () => {
+    const db = copy('checks.db');
+    const r = cotscope('--db', db, 'check', '--run', 'sft', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { runs: { name: string; responses: number; suggestions: number }[]; checks: { suggestions: number }[]; suggestions: number };
+    expect(report.runs.map((x) => x.name)).toEqual(['sft']);
+    expect(report.checks.reduce((n, c) => n + c.suggestions, 0)).toBe(report.suggestions);
+    expect(cotscope('--db', db, 'check', '--checks', 'nope').stderr).toMatch(/unknown check\(s\) "nope"/);
+
+    const out = path.join(dir, 'suggested.jsonl');
+    expect(cotscope('--db', db, 'export', '--out', out, '--origin', 'suggestion').code).toBe(0);
+    const tags = fs.readFileSync(out, 'utf8').trim().split('\n').flatMap((l) => JSON.parse(l).tags as { origin: string; annotator: string }[]);
+    expect(tags.length).toBeGreaterThan(0);
+    expect(tags.every((t) => t.origin === 'suggestion' && t.annotator.startsWith('auto:'))).toBe(true);
+  });
+
   it("export-pack and import-pack carry a teammate's work, and the second import changes nothing", () => {
     const theirs = copy('theirs.db');
     const tags = jsonl('their-tags.jsonl', [

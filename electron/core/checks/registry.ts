@@ -1,4 +1,4 @@
-// The automatic reasoning checks (issue 13): each a pure, versioned function of one response and its sample that
+// The automatic reasoning checks: each a pure, versioned function of one response and its sample that
 // proposes tags. This folder holds one file per check, the text helpers they share, and this registry.
 import { forgetAnalysis } from './analysis.ts';
 import { answerConflict } from './answer-conflict.ts';

@@ -1,9 +1,9 @@
 // Text helpers shared by the checks: a tokenizer over char codes, a word lexicon with cached stems and word classes,
 // and a small English stemmer. Pure TypeScript.
 //
-// Why plain code and not an NLP library: the checks run on every imported response inside the parse worker, with a
-// budget of about 10 µs per response for all checks together; wink-nlp spends far more than that reading one chain
-// (docs/checks.md has both figures). What the checks need from language is narrow — words, clause breaks, a stem that
+// Why plain code and not an NLP library: the checks run on every imported response inside the parse worker, where
+// every microsecond per response is paid a million times over; wink-nlp spends several times what all the checks cost
+// just reading one chain (docs/checks.md has the figures). What the checks need from language is narrow — words, clause breaks, a stem that
 // makes "wrung out"/"wring", "pegging"/"peg" and "corners"/"corner" equal, and a few word classes (negation,
 // conclusion cues) — and a lexicon that interns each word once and caches its stem and classes makes that cost a hash
 // and a compare per token.
